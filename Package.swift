@@ -1,0 +1,75 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Every Swift target gets exactly these settings: Swift 6 language mode (complete strict
+/// concurrency), explicit `any`, and warnings treated as errors so the build stays at zero warnings.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
+    .target(name: name, dependencies: dependencies, swiftSettings: strictSettings)
+}
+
+func executable(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, swiftSettings: strictSettings)
+}
+
+func tests(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .testTarget(name: name, dependencies: dependencies, swiftSettings: strictSettings)
+}
+
+let package = Package(
+    name: "swift-remote-functions",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "RemoteFunctions", targets: ["RemoteFunctions"]),
+        .library(name: "RemoteFunctionsHTTP", targets: ["RemoteFunctionsHTTP"]),
+        .library(name: "RemoteFunctionsServer", targets: ["RemoteFunctionsServer"]),
+        .library(name: "RemoteFunctionsHTTPTransport", targets: ["RemoteFunctionsHTTPTransport"]),
+        .library(name: "RemoteFunctionsClient", targets: ["RemoteFunctionsClient"]),
+        .library(name: "RemoteFunctionsLive", targets: ["RemoteFunctionsLive"]),
+        .library(name: "RemoteFunctionsSQLite", targets: ["RemoteFunctionsSQLite"]),
+        .library(name: "RemoteFunctionsTesting", targets: ["RemoteFunctionsTesting"]),
+        .executable(name: "http-bench", targets: ["http-bench"]),
+        .executable(name: "remote", targets: ["remote"]),
+        .executable(name: "remote-bench-server", targets: ["remote-bench-server"]),
+        .executable(name: "live-sessions", targets: ["live-sessions"]),
+    ],
+    targets: [
+        // C shims: system headers only.
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
+
+        // Layers, bottom up.
+        library("RemoteFunctionsHTTP", ["CEpoll"]),
+        library("RemoteFunctions"),
+        library("RemoteFunctionsServer", ["RemoteFunctions"]),
+        library("RemoteFunctionsHTTPTransport", ["RemoteFunctionsServer", "RemoteFunctionsHTTP"]),
+        library("RemoteFunctionsClient", ["RemoteFunctions"]),
+        library("RemoteFunctionsLive", ["RemoteFunctions", "RemoteFunctionsServer"]),
+        library("RemoteFunctionsSQLite", ["CSQLite"]),
+        library("RemoteFunctionsTesting", ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsHTTPTransport"]),
+
+        // The LiveSessions demo: shared API, server, Swift client helpers, executable.
+        library("LiveSessionsAPI", ["RemoteFunctions"]),
+        library("LiveSessionsServer", ["LiveSessionsAPI", "RemoteFunctionsServer", "RemoteFunctionsLive", "RemoteFunctionsSQLite"]),
+        library("LiveSessionsClient", ["LiveSessionsAPI", "RemoteFunctionsClient"]),
+
+        // Executables.
+        executable("http-bench", ["RemoteFunctionsHTTP"]),
+        executable("remote", ["RemoteFunctionsClient"]),
+        executable("remote-bench-server", ["RemoteFunctionsServer", "RemoteFunctionsHTTPTransport"]),
+        executable("live-sessions", ["LiveSessionsServer", "LiveSessionsClient", "RemoteFunctionsHTTPTransport"]),
+
+        // Tests.
+        tests("RemoteFunctionsHTTPTests", ["RemoteFunctionsHTTP"]),
+        tests("RemoteFunctionsTests", ["RemoteFunctions"]),
+        tests("RemoteFunctionsServerTests", ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsTesting", "RemoteFunctionsHTTP"]),
+        tests("RemoteFunctionsLiveTests", ["RemoteFunctionsLive", "RemoteFunctionsTesting"]),
+        tests("LiveSessionsTests", ["LiveSessionsServer", "LiveSessionsClient", "RemoteFunctionsTesting"]),
+    ]
+)

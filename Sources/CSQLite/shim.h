@@ -1,0 +1,2 @@
+// The system SQLite header. No logic lives here.
+#include <sqlite3.h>

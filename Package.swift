@@ -10,8 +10,8 @@ let strictSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
-func library(_ name: String, _ dependencies: [Target.Dependency] = []) -> Target {
-    .target(name: name, dependencies: dependencies, swiftSettings: strictSettings)
+func library(_ name: String, _ dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
+    .target(name: name, dependencies: dependencies, resources: resources, swiftSettings: strictSettings)
 }
 
 func executable(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
@@ -47,7 +47,7 @@ let package = Package(
         // Layers, bottom up.
         library("RemoteFunctionsHTTP", ["CEpoll"]),
         library("RemoteFunctions"),
-        library("RemoteFunctionsServer", ["RemoteFunctions"]),
+        library("RemoteFunctionsServer", ["RemoteFunctions"], resources: [.copy("Resources")]),
         library("RemoteFunctionsHTTPTransport", ["RemoteFunctionsServer", "RemoteFunctionsHTTP"]),
         library("RemoteFunctionsClient", ["RemoteFunctions"]),
         library("RemoteFunctionsLive", ["RemoteFunctions", "RemoteFunctionsServer"]),
@@ -56,7 +56,9 @@ let package = Package(
 
         // The LiveSessions demo: shared API, server, Swift client helpers, executable.
         library("LiveSessionsAPI", ["RemoteFunctions"]),
-        library("LiveSessionsServer", ["LiveSessionsAPI", "RemoteFunctionsServer", "RemoteFunctionsLive", "RemoteFunctionsSQLite"]),
+        library(
+            "LiveSessionsServer", ["LiveSessionsAPI", "RemoteFunctionsServer", "RemoteFunctionsLive", "RemoteFunctionsSQLite"],
+            resources: [.copy("Public")]),
         library("LiveSessionsClient", ["LiveSessionsAPI", "RemoteFunctionsClient"]),
 
         // Executables.

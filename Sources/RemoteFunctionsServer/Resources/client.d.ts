@@ -1,0 +1,1 @@
+// Type declarations for client.js.

@@ -1,0 +1,1 @@
+// The browser client is written by the web work; this file is replaced.

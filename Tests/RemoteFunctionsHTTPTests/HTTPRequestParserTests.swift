@@ -334,6 +334,9 @@ struct HTTPRequestParserTests {
             name: "hex Content-Length", text: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x10\r\n\r\n",
             status: 400),
         .init(
+            name: "space inside Content-Length",
+            text: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1 2\r\n\r\n", status: 400),
+        .init(
             name: "empty Content-Length", text: "POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n", status: 400),
         .init(
             name: "Content-Length list with empty element",

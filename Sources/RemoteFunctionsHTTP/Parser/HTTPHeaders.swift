@@ -6,16 +6,19 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// One header field.
     public typealias Element = (name: String, value: String)
 
-    private var names: [String] = []
-    private var fieldValues: [String] = []
+    private struct Field: Sendable, Hashable {
+        var name: String
+        var value: String
+    }
+
+    private var fields: [Field] = []
 
     /// Creates an empty set of headers.
     public init() {}
 
     /// Creates headers from pairs, keeping their order.
     public init(_ pairs: [(String, String)]) {
-        names.reserveCapacity(pairs.count)
-        fieldValues.reserveCapacity(pairs.count)
+        fields.reserveCapacity(pairs.count)
         for (name, value) in pairs { add(name, value) }
     }
 
@@ -25,15 +28,15 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     }
 
     /// The number of fields, counting repeated names separately.
-    public var count: Int { names.count }
+    public var count: Int { fields.count }
 
     /// Whether there are no fields.
-    public var isEmpty: Bool { names.isEmpty }
+    public var isEmpty: Bool { fields.isEmpty }
 
     /// Appends a field, keeping any existing fields with the same name.
     public mutating func add(_ name: String, _ value: String) {
-        names.append(name)
-        fieldValues.append(value)
+        if fields.capacity == 0 { fields.reserveCapacity(8) }
+        fields.append(Field(name: name, value: value))
     }
 
     /// Sets a field: the first field with this name gets the value and any later ones are removed; if there
@@ -43,40 +46,29 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
             add(name, value)
             return
         }
-        names[first] = name
-        fieldValues[first] = value
-        var index = names.count - 1
+        fields[first] = Field(name: name, value: value)
+        var index = fields.count - 1
         while index > first {
-            if Self.namesEqual(names[index], name) {
-                names.remove(at: index)
-                fieldValues.remove(at: index)
-            }
+            if Self.namesEqual(fields[index].name, name) { fields.remove(at: index) }
             index -= 1
         }
     }
 
     /// Removes every field with this name.
     public mutating func remove(_ name: String) {
-        var index = names.count - 1
-        while index >= 0 {
-            if Self.namesEqual(names[index], name) {
-                names.remove(at: index)
-                fieldValues.remove(at: index)
-            }
-            index -= 1
-        }
+        fields.removeAll { Self.namesEqual($0.name, name) }
     }
 
     /// The value of the first field with this name, or `nil`.
     public subscript(name: String) -> String? {
-        firstIndex(of: name).map { fieldValues[$0] }
+        firstIndex(of: name).map { fields[$0].value }
     }
 
     /// The values of every field with this name, in order.
     public func values(_ name: String) -> [String] {
         var result: [String] = []
-        for index in names.indices where Self.namesEqual(names[index], name) {
-            result.append(fieldValues[index])
+        for field in fields where Self.namesEqual(field.name, name) {
+            result.append(field.value)
         }
         return result
     }
@@ -102,18 +94,20 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
         /// The next field, or `nil` after the last.
         public mutating func next() -> Element? {
-            guard index < headers.names.count else { return nil }
+            guard index < headers.fields.count else { return nil }
             defer { index += 1 }
-            return (headers.names[index], headers.fieldValues[index])
+            let field = headers.fields[index]
+            return (field.name, field.value)
         }
     }
 
     private func firstIndex(of name: String) -> Int? {
-        names.firstIndex { Self.namesEqual($0, name) }
+        fields.firstIndex { Self.namesEqual($0.name, name) }
     }
 
     /// Compares two field names ASCII case-insensitively, without allocating.
     static func namesEqual(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {

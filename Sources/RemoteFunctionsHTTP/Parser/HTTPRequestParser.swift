@@ -98,9 +98,11 @@ public struct HTTPRequestParser: Sendable {
                 }
                 input.consume(length + 2)
             case .field(let length):
-                let field = try input.withBytes(length, HTTPFieldLine.parse)
+                let field = try input.withBytes(length) { line throws(HTTPParseError) in
+                    try HTTPFieldLine(parsing: line)
+                }
                 input.consume(length + 2)
-                try fields.add(name: field.name, value: field.value)
+                try fields.add(field)
             case .end:
                 guard let requestLine else { throw .badRequest("Invalid request line") }
                 let completed = fields

@@ -102,7 +102,7 @@ struct HTTPBodyDecoder: Sendable {
                         return .end
                     }
                     guard fields < limits.maxHeaderCount else { throw .tooManyFields }
-                    _ = try input.withBytes(length) { line throws(HTTPParseError) in try HTTPFieldLine.parse(line) }
+                    _ = try input.withBytes(length) { line throws(HTTPParseError) in try HTTPFieldLine(parsing: line) }
                     input.consume(length + 2)
                     state = .trailers(scanned: 0, bytes: bytes, fields: fields + 1)
                 }

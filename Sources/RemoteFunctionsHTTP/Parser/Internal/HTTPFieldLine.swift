@@ -1,9 +1,18 @@
-/// Parses one `field-name ":" OWS field-value OWS` line (RFC 9112 §5), CRLF already removed.
-enum HTTPFieldLine {
-    /// Returns the name and the value with surrounding whitespace removed, or throws 400 for obs-fold, an
-    /// invalid or empty name, whitespace before the colon, or a forbidden byte (CR, NUL, other controls, DEL)
-    /// in the value.
-    static func parse(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (name: String, value: String) {
+/// One `field-name ":" OWS field-value OWS` line (RFC 9112 §5), parsed.
+struct HTTPFieldLine: Sendable {
+    /// The fields whose values the parsers interpret.
+    enum Kind: Sendable {
+        case host, expect, connection, contentLength, transferEncoding, other
+    }
+
+    var name: String
+    var value: String
+    var kind: Kind
+
+    /// Parses a line (CRLF already removed). Throws 400 for obs-fold, an invalid or empty name, whitespace
+    /// before the colon, or a forbidden byte (CR, NUL, other controls, DEL) in the value. Surrounding
+    /// whitespace is removed from the value.
+    init(parsing line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) {
         guard let first = line.first else { throw .badRequest("Invalid header field") }
         if HTTPGrammar.isWhitespace(first) { throw .badRequest("Obsolete line folding is not allowed") }
         var colon = 0
@@ -27,8 +36,20 @@ enum HTTPFieldLine {
             }
             index += 1
         }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: line[0..<colon]), as: UTF8.self)
-        let value = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
-        return (name, value)
+        let nameBytes = UnsafeBufferPointer(rebasing: line[0..<colon])
+        name = String(decoding: nameBytes, as: UTF8.self)
+        value = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        kind = Self.kind(of: nameBytes)
+    }
+
+    private static func kind(of name: UnsafeBufferPointer<UInt8>) -> Kind {
+        switch name.count {
+        case 4 where HTTPGrammar.equalsIgnoringCase(name, "host"): .host
+        case 6 where HTTPGrammar.equalsIgnoringCase(name, "expect"): .expect
+        case 10 where HTTPGrammar.equalsIgnoringCase(name, "connection"): .connection
+        case 14 where HTTPGrammar.equalsIgnoringCase(name, "content-length"): .contentLength
+        case 17 where HTTPGrammar.equalsIgnoringCase(name, "transfer-encoding"): .transferEncoding
+        default: .other
+        }
     }
 }

@@ -14,52 +14,66 @@ struct HTTPHeadFields: Sendable {
     private(set) var expectsContinue = false
 
     /// Records one field, rejecting framing fields that are malformed or contradict earlier ones.
-    mutating func add(name: String, value: String) throws(HTTPParseError) {
-        headers.add(name, value)
-        let nameBytes = name.utf8
-        switch nameBytes.count {
-        case 4 where HTTPGrammar.equalsIgnoringCase(nameBytes, "host"):
+    mutating func add(_ field: HTTPFieldLine) throws(HTTPParseError) {
+        headers.add(field.name, field.value)
+        switch field.kind {
+        case .other:
+            break
+        case .host:
             hostCount += 1
-            guard Self.isValidHost(value) else { throw .badRequest("Invalid Host header") }
-        case 6 where HTTPGrammar.equalsIgnoringCase(nameBytes, "expect"):
-            for element in HTTPGrammar.listElements(value)
+            guard Self.isValidHost(field.value) else { throw .badRequest("Invalid Host header") }
+        case .expect:
+            for element in HTTPGrammar.listElements(field.value)
             where HTTPGrammar.equalsIgnoringCase(element, "100-continue") {
                 expectsContinue = true
             }
-        case 10 where HTTPGrammar.equalsIgnoringCase(nameBytes, "connection"):
-            for element in HTTPGrammar.listElements(value) {
+        case .connection:
+            for element in HTTPGrammar.listElements(field.value) {
                 if HTTPGrammar.equalsIgnoringCase(element, "close") {
                     connectionClose = true
                 } else if HTTPGrammar.equalsIgnoringCase(element, "keep-alive") {
                     connectionKeepAlive = true
                 }
             }
-        case 14 where HTTPGrammar.equalsIgnoringCase(nameBytes, "content-length"):
-            try addContentLength(value)
-        case 17 where HTTPGrammar.equalsIgnoringCase(nameBytes, "transfer-encoding"):
-            try addTransferEncoding(value)
-        default:
-            break
+        case .contentLength:
+            try addContentLength(field.value)
+        case .transferEncoding:
+            try addTransferEncoding(field.value)
         }
     }
 
+    /// `Content-Length = 1*DIGIT`, also accepted as a list of identical values (`5, 5`).
     private mutating func addContentLength(_ value: String) throws(HTTPParseError) {
-        for element in HTTPGrammar.listElements(value) {
-            guard !element.isEmpty else { throw .badRequest("Invalid Content-Length") }
-            var length = 0
-            for byte in element {
-                let digit = byte &- UInt8(ascii: "0")
-                guard digit < 10 else { throw .badRequest("Invalid Content-Length") }
-                let (shifted, overflowA) = length.multipliedReportingOverflow(by: 10)
-                let (sum, overflowB) = shifted.addingReportingOverflow(Int(digit))
-                guard !overflowA && !overflowB else { throw .badRequest("Invalid Content-Length") }
-                length = sum
-            }
+        let invalid = HTTPParseError.badRequest("Invalid Content-Length")
+        var length = 0
+        var digits = 0
+        var spaceAfterDigits = false
+        func finishElement() throws(HTTPParseError) {
+            guard digits > 0 else { throw invalid }
             if let contentLength, contentLength != length {
                 throw .badRequest("Conflicting Content-Length values")
             }
             contentLength = length
+            length = 0
+            digits = 0
+            spaceAfterDigits = false
         }
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: ",") {
+                try finishElement()
+            } else if HTTPGrammar.isWhitespace(byte) {
+                spaceAfterDigits = digits > 0
+            } else {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10, !spaceAfterDigits else { throw invalid }
+                let (shifted, overflowA) = length.multipliedReportingOverflow(by: 10)
+                let (sum, overflowB) = shifted.addingReportingOverflow(Int(digit))
+                guard !overflowA && !overflowB else { throw invalid }
+                length = sum
+                digits += 1
+            }
+        }
+        try finishElement()
     }
 
     private mutating func addTransferEncoding(_ value: String) throws(HTTPParseError) {
@@ -98,22 +112,17 @@ struct HTTPHeadFields: Sendable {
         }
     }
 
+    // Bit n of the low mask is set when byte n (0..<64) may appear in a Host value; bit n of the high
+    // mask when byte n + 64 may: ALPHA, DIGIT, `-._~!$&'()*+,;=%:[]`.
+    private static let hostMaskLow: UInt64 = 0x2fff_7ff2_0000_0000
+    private static let hostMaskHigh: UInt64 = 0x47ff_fffe_afff_fffe
+
     /// `Host = uri-host [ ":" port ]`: reg-name, IPv4 or IP-literal characters only (empty is allowed).
     private static func isValidHost(_ value: String) -> Bool {
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"):
-                continue
-            case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
-                UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
-                UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
-                UInt8(ascii: "%"), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
-                continue
-            default:
-                return false
-            }
+        value.utf8.allSatisfy { byte in
+            if byte < 64 { return (hostMaskLow >> UInt64(byte)) & 1 == 1 }
+            if byte < 128 { return (hostMaskHigh >> UInt64(byte - 64)) & 1 == 1 }
+            return false
         }
-        return true
     }
 }

@@ -34,6 +34,8 @@ struct HTTPParserHeadersTests {
         let headers = HTTPHeaders([("Content-Length", "5"), ("X-Evil", "a\r\nSet-Cookie: x\u{0}")])
         var buffer: [UInt8] = Array("HTTP/1.1 200 OK\r\n".utf8)
         headers.write(into: &buffer)
-        #expect(String(decoding: buffer, as: UTF8.self) == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Evil: a  Set-Cookie: x \r\n")
+        #expect(
+            String(decoding: buffer, as: UTF8.self)
+                == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Evil: a  Set-Cookie: x \r\n")
     }
 }

@@ -68,11 +68,14 @@ struct HTTPRequestParserTests {
         ParserSample(name: "small GET", text: "GET /hello HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n"),
         ParserSample(
             name: "POST with Content-Length",
-            text: "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"a\":\"hello\"}"),
+            text:
+                "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"a\":\"hello\"}"
+        ),
         ParserSample(
             name: "chunked with extensions and trailers",
             text: "POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5;name=value;q=\"quoted \\\"x\\\"\"\r\nhello\r\n7 ; flag\r\n, world\r\n0\r\nChecksum: abc\r\nX-Other: 1\r\n\r\n"),
+                + "5;name=value;q=\"quoted \\\"x\\\"\"\r\nhello\r\n7 ; flag\r\n, world\r\n0\r\nChecksum: abc\r\nX-Other: 1\r\n\r\n"
+        ),
         ParserSample(
             name: "three pipelined requests",
             text: "GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
@@ -397,10 +400,12 @@ struct HTTPRequestParserTests {
             text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n8000000000000000\r\n", status: 400),
         .init(
             name: "space before chunk size line end",
-            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", status: 400),
+            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n",
+            status: 400),
         .init(
             name: "missing CRLF after chunk data",
-            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n\r\n", status: 400),
+            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n\r\n",
+            status: 400),
         .init(
             name: "LF only after chunk data",
             text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\n0\r\n\r\n", status: 400),
@@ -409,20 +414,25 @@ struct HTTPRequestParserTests {
             text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", status: 400),
         .init(
             name: "bare LF inside chunk extension",
-            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;a\nb\r\nhello\r\n0\r\n\r\n", status: 400),
+            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;a\nb\r\nhello\r\n0\r\n\r\n",
+            status: 400),
         .init(
             name: "malformed chunk extension",
-            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;=x\r\nhello\r\n0\r\n\r\n", status: 400),
+            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;=x\r\nhello\r\n0\r\n\r\n",
+            status: 400),
         .init(
             name: "unterminated quoted chunk extension",
-            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;a=\"x\r\nhello\r\n0\r\n\r\n", status: 400),
+            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;a=\"x\r\nhello\r\n0\r\n\r\n",
+            status: 400),
         .init(
             name: "chunk extension over the limit",
-            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;a=" + String(repeating: "x", count: 2000)
+            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;a="
+                + String(repeating: "x", count: 2000)
                 + "\r\nhello\r\n0\r\n\r\n", status: 400),
         .init(
             name: "obs-fold in trailer",
-            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: b\r\n c\r\n\r\n", status: 400),
+            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: b\r\n c\r\n\r\n", status: 400
+        ),
         .init(
             name: "invalid trailer name",
             text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA b: c\r\n\r\n", status: 400),

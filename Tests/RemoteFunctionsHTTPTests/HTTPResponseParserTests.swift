@@ -60,7 +60,9 @@ private func failure(_ outcomes: [ResponseOutcome]) -> HTTPParseError? {
 @Suite("HTTPResponseParser")
 struct HTTPResponseParserTests {
     static let samples: [ParserSample] = [
-        .init(name: "JSON with Content-Length", text: "HTTP/1.1 200 OK\r\nContent-Length: 27\r\n\r\n{\"message\":\"Hello, World!\"}"),
+        .init(
+            name: "JSON with Content-Length",
+            text: "HTTP/1.1 200 OK\r\nContent-Length: 27\r\n\r\n{\"message\":\"Hello, World!\"}"),
         .init(
             name: "chunked SSE",
             text: "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -167,10 +169,12 @@ struct HTTPResponseParserTests {
     @Test("keep-alive follows the version and the Connection header")
     func keepAlive() {
         #expect(heads(parse("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")).first?.keepAlive == true)
-        #expect(heads(parse("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")).first?.keepAlive == false)
+        #expect(
+            heads(parse("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")).first?.keepAlive == false)
         #expect(heads(parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")).first?.keepAlive == false)
         #expect(
-            heads(parse("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n")).first?.keepAlive == true)
+            heads(parse("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n")).first?.keepAlive
+                == true)
     }
 
     @Test("a status line without a reason phrase is accepted")
@@ -197,7 +201,9 @@ struct HTTPResponseParserTests {
             name: "differing Content-Length",
             text: "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", status: 400),
         .init(name: "gzip coding", text: "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", status: 501),
-        .init(name: "Transfer-Encoding in HTTP/1.0", text: "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", status: 400),
+        .init(
+            name: "Transfer-Encoding in HTTP/1.0", text: "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+            status: 400),
         .init(
             name: "bad chunk size",
             text: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nq\r\n", status: 400),

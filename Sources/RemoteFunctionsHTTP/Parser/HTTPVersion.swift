@@ -13,8 +13,11 @@ public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
         self.minor = minor
     }
 
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // The names follow the wire form (HTTP/1.0, HTTP/1.1), which lowerCamelCase would obscure.
     /// HTTP/1.0: connections close after each message unless `Connection: keep-alive` is sent.
     public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     /// HTTP/1.1: connections persist unless `Connection: close` is sent.
     public static let http1_1 = HTTPVersion(major: 1, minor: 1)
 

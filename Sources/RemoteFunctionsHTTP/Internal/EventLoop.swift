@@ -15,6 +15,7 @@ final class EventLoop: TaskExecutor {
         var stopping = false
         var stopped = false
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
+        var deferredFlushes: [any DeferredFlushing] = []
     }
 
     private static let nextHandlerID = Atomic<UInt64>(1)
@@ -25,6 +26,7 @@ final class EventLoop: TaskExecutor {
     let sweepInterval: Duration
     private let state = Mutex(State())
     private let handlers = Mutex([UInt64: any EventHandler]())
+    private let threadID = Atomic<UInt>(0)
 
     init(kind: EventQueueKind, sweepInterval: Duration, name: String) throws(SystemError) {
         queue = try makeEventQueue(kind)
@@ -51,6 +53,15 @@ final class EventLoop: TaskExecutor {
             return
         }
         if wake { queue.wake() }
+    }
+
+    /// Whether the caller runs on this loop's thread.
+    var isCurrent: Bool { threadID.load(ordering: .relaxed) == PlatformShims.currentThreadID() }
+
+    /// Asks the loop to call `target.performDeferredFlush()` after the jobs of this iteration, so
+    /// that several writes made by one job leave in one system call. Call only on the loop thread.
+    func deferFlush(_ target: any DeferredFlushing) {
+        state.withLock { $0.deferredFlushes.append(target) }
     }
 
     // MARK: Registration
@@ -122,6 +133,7 @@ final class EventLoop: TaskExecutor {
         var timeout: Int32 = 0
         var nextSweep = ContinuousClock.now + sweepInterval
         let executor = asUnownedTaskExecutor()
+        threadID.store(PlatformShims.currentThreadID(), ordering: .relaxed)
         while true {
             events.removeAll(keepingCapacity: true)
             do {
@@ -152,9 +164,15 @@ final class EventLoop: TaskExecutor {
             }
             for action in expired { action() }
             for job in jobs { job.runSynchronously(on: executor) }
+            let flushes = state.withLock { state in
+                let flushes = state.deferredFlushes
+                state.deferredFlushes.removeAll(keepingCapacity: true)
+                return flushes
+            }
+            for target in flushes { target.performDeferredFlush() }
             now = ContinuousClock.now
             let next = state.withLock { state -> Int32? in
-                if !state.jobs.isEmpty { return 0 }
+                if !state.jobs.isEmpty || !state.deferredFlushes.isEmpty { return 0 }
                 if let deadline = state.timers.nextDeadline, deadline <= now { return 0 }
                 if state.stopping {
                     state.stopped = true
@@ -184,4 +202,10 @@ final class EventLoop: TaskExecutor {
         let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         return Int32(clamping: milliseconds)
     }
+}
+
+/// Output that an ``EventLoop`` sends at the end of an iteration (see ``EventLoop/deferFlush(_:)``).
+protocol DeferredFlushing: AnyObject, Sendable {
+    /// Sends what is queued; called on the loop thread.
+    func performDeferredFlush()
 }

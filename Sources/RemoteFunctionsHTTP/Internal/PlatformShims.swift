@@ -26,6 +26,15 @@ enum PlatformShims {
         #endif
     }
 
+    /// An identifier of the calling thread, comparable for equality.
+    static func currentThreadID() -> UInt {
+        #if os(Linux)
+        return UInt(pthread_self())
+        #else
+        return UInt(bitPattern: pthread_self())
+        #endif
+    }
+
     /// Creates a non-blocking, close-on-exec stream socket.
     static func makeStreamSocket(family: Int32) throws(SystemError) -> Int32 {
         #if os(Linux)

@@ -13,7 +13,7 @@ import Synchronization
 /// bytes when it is writable, and closes the channel when the peer hangs up, failing every waiter and
 /// calling ``onHangUp``. A task awaits input with ``read(deadline:timeoutError:)`` and sends with
 /// ``send(_:)``, which suspends while the outbound buffer is at the high-water mark.
-final class SocketChannel: EventHandler {
+final class SocketChannel: EventHandler, DeferredFlushing {
     struct Limits: Sendable {
         var outboundHighWaterMark: Int
         var outboundLowWaterMark: Int
@@ -46,6 +46,7 @@ final class SocketChannel: EventHandler {
 
         var outbound: [UInt8] = []
         var outboundStart = 0
+        var flushScheduled = false
         var drainWaiter: DrainWaiter?
         var writeStalledSince: ContinuousClock.Instant?
         var maxBufferedBytes = 0
@@ -118,7 +119,7 @@ final class SocketChannel: EventHandler {
     private static func desiredInterest(_ state: State, limits: Limits) -> EventInterest {
         var interest: EventInterest = []
         if state.inbound.count < limits.inboundLimit { interest.insert(.readable) }
-        if state.outboundCount > 0 || state.connecting { interest.insert(.writable) }
+        if (state.outboundCount > 0 && !state.flushScheduled) || state.connecting { interest.insert(.writable) }
         return interest
     }
 
@@ -235,6 +236,33 @@ final class SocketChannel: EventHandler {
             state.connectWaiter = nil
             resumptions.successes.append(waiter)
         }
+    }
+
+    /// Arranges for queued output to leave: at the end of the loop iteration when called on the loop
+    /// (coalescing the writes of one job), otherwise by watching for writability.
+    private func scheduleOutput(_ state: inout State, onLoop: Bool) {
+        if onLoop && !state.flushScheduled && !state.interest.contains(.writable) {
+            state.flushScheduled = true
+            loop.deferFlush(self)
+        } else {
+            updateInterest(&state)
+        }
+    }
+
+    func performDeferredFlush() {
+        var resumptions = Resumptions()
+        state.withLock { state in
+            state.flushScheduled = false
+            guard !state.closed else { return }
+            flush(&state, &resumptions)
+            if state.closed {
+                collectAll(&state, &resumptions)
+            } else {
+                updateInterest(&state)
+                if state.closed { collectAll(&state, &resumptions) }
+            }
+        }
+        resumptions.run()
     }
 
     /// Sends as much of the outbound buffer as the socket takes.
@@ -366,10 +394,11 @@ final class SocketChannel: EventHandler {
     /// `100 Continue`); the high-water mark may be exceeded by these bytes only.
     func enqueue(_ bytes: [UInt8]) {
         var resumptions = Resumptions()
+        let onLoop = loop.isCurrent
         state.withLock { state in
             guard !state.closed else { return }
             var offset = 0
-            if state.outboundCount == 0 && !state.connecting {
+            if state.outboundCount == 0 && !state.connecting && !onLoop {
                 let fd = state.fd
                 let result: Result<IOResult, SystemError> = bytes.withUnsafeBytes { buffer in
                     Result { () throws(SystemError) -> IOResult in
@@ -391,7 +420,7 @@ final class SocketChannel: EventHandler {
                 state.outbound.append(contentsOf: bytes[offset...])
                 if state.writeStalledSince == nil { state.writeStalledSince = .now }
                 state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
-                updateInterest(&state)
+                scheduleOutput(&state, onLoop: onLoop)
                 if state.closed { collectAll(&state, &resumptions) }
             }
         }
@@ -426,11 +455,12 @@ final class SocketChannel: EventHandler {
     func send(_ bytes: [UInt8]) async throws {
         var offset = 0
         while offset < bytes.count {
+            let onLoop = loop.isCurrent
             var resumptions = Resumptions()
             let step = state.withLock { state -> SendStep in
                 if state.closed { return .failed(state.failure) }
                 if state.cancelled { return .failed(CancellationError()) }
-                if state.outboundCount == 0 && !state.connecting {
+                if state.outboundCount == 0 && !state.connecting && !onLoop {
                     let fd = state.fd
                     let result: Result<IOResult, SystemError> = bytes.withUnsafeBytes { buffer in
                         Result { () throws(SystemError) -> IOResult in
@@ -456,7 +486,7 @@ final class SocketChannel: EventHandler {
                     offset = end
                     if state.writeStalledSince == nil { state.writeStalledSince = .now }
                     state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
-                    updateInterest(&state)
+                    scheduleOutput(&state, onLoop: onLoop)
                     if state.closed {
                         collectAll(&state, &resumptions)
                         return .failed(state.failure)

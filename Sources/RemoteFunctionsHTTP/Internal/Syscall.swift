@@ -64,6 +64,11 @@ enum Syscall {
         _ = close(fd)
     }
 
+    /// Starts connecting a socket (no retry: a non-blocking connect reports progress with errno).
+    static func connectSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+        connect(fd, address, length)
+    }
+
     /// Sets `O_NONBLOCK` on a descriptor.
     static func setNonBlocking(_ fd: Int32) throws(SystemError) {
         let flags = try retrying("fcntl") { fcntl(fd, F_GETFL) }

@@ -1,5 +1,3 @@
-import RemoteFunctions
-
 /// The body of a ``ClientResponse``: chunks of bytes in arrival order, as an `AsyncSequence`.
 ///
 /// A body is single-pass: iterate it once. Leaving the iteration early (`break`, `return`, a
@@ -36,6 +34,19 @@ public struct ClientResponseBody: AsyncSequence, Sendable {
         return (ClientResponseBody(storage: storage), Source(storage: storage))
     }
 
+    /// Creates a body from a stream of chunks and a function that cancels the request. `cancel` is
+    /// called at most once, when the reader leaves before the stream finished; the stream is then
+    /// terminated too (its `onTermination` runs).
+    public init(chunks: AsyncThrowingStream<[UInt8], any Error>, cancel: @escaping @Sendable () -> Void) {
+        let pump = ResponseBodyPump()
+        let (body, source) = Self.makeStream(onCancel: {
+            pump.cancel()
+            cancel()
+        })
+        pump.start(chunks, into: source)
+        self = body
+    }
+
     /// A complete body made of the given chunks (empty chunks are kept as they are).
     public init(chunks: [[UInt8]]) {
         let storage = ResponseBodyStorage(highWaterMark: .max, onCancel: {})
@@ -67,36 +78,39 @@ public struct ClientResponseBody: AsyncSequence, Sendable {
 
     /// Reads the whole body, which must not exceed `limit` bytes.
     ///
-    /// - Throws: ``RemoteError`` with code `resource_exhausted` (and cancels the request) when
-    ///   the body is longer than `limit`; otherwise the transport's error.
+    /// - Throws: ``TooLarge`` (and cancels the request) when the body is longer than `limit`;
+    ///   otherwise the transport's error.
     public func collect(upTo limit: Int) async throws -> [UInt8] {
         var result: [UInt8] = []
         for try await chunk in self {
-            guard chunk.count <= limit - result.count else {
-                throw RemoteError(.resourceExhausted, "the response body is larger than \(limit) bytes")
-            }
+            guard chunk.count <= limit - result.count else { throw TooLarge(limit: limit) }
             result.append(contentsOf: chunk)
         }
         return result
     }
 
-    /// Iterates a ``ClientResponseBody``. Releasing it before the body ended cancels the request.
-    public final class Iterator: AsyncIteratorProtocol, Sendable {
+    /// Thrown by ``collect(upTo:)`` when the body is longer than its limit.
+    public struct TooLarge: Error, Sendable {
+        /// The limit that was exceeded, in bytes.
+        public var limit: Int
+    }
+
+    /// Iterates a ``ClientResponseBody``. Releasing every copy of it before the body ended
+    /// cancels the request.
+    public struct Iterator: AsyncIteratorProtocol, Sendable {
         private let storage: ResponseBodyStorage
+        private let lifetime: ResponseBodyIteratorLifetime
 
         init(storage: ResponseBodyStorage) {
             self.storage = storage
-        }
-
-        deinit {
-            storage.consumerLeft()
+            self.lifetime = ResponseBodyIteratorLifetime(storage: storage)
         }
 
         /// The next chunk, or `nil` at the end of the body.
         ///
         /// - Throws: the transport's error, or `CancellationError` if the task or body was
         ///   cancelled.
-        public func next() async throws -> [UInt8]? {
+        public mutating func next() async throws -> [UInt8]? {
             try await storage.next()
         }
     }

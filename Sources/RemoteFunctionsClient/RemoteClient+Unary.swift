@@ -89,6 +89,9 @@ extension RemoteClient {
     /// ``Configuration/networkErrorHandler``.
     func mapTransportError(_ error: any Error) -> RemoteError {
         if let remoteError = error as? RemoteError { return remoteError }
+        if let tooLarge = error as? ClientResponseBody.TooLarge {
+            return RemoteError(.resourceExhausted, "the response is larger than \(tooLarge.limit) bytes")
+        }
         if error is CancellationError || Task.isCancelled { return Self.cancelledError }
         configuration.networkErrorHandler?(error)
         return RemoteError(.unavailable, "the server could not be reached")

@@ -62,7 +62,7 @@ final class CancelProbe: Sendable {
         let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         source.yield([1])
         let task = Task {
-            let iterator = body.makeAsyncIterator()
+            var iterator = body.makeAsyncIterator()
             _ = try await iterator.next()
             startedContinuation.yield()
             _ = try await iterator.next()
@@ -94,8 +94,8 @@ final class CancelProbe: Sendable {
         let probe = CancelProbe()
         let (body, source) = ClientResponseBody.makeStream(onCancel: { probe() })
         source.yield([1, 2, 3])
-        let error = await #expect(throws: RemoteError.self) { try await body.collect(upTo: 2) }
-        #expect(error?.code == .resourceExhausted)
+        let error = await #expect(throws: ClientResponseBody.TooLarge.self) { try await body.collect(upTo: 2) }
+        #expect(error?.limit == 2)
         #expect(probe.calls == 1)
     }
 
@@ -119,6 +119,26 @@ final class CancelProbe: Sendable {
         }
         try await writer.value
         #expect(total == 40)
+    }
+
+    @Test("a body made from an AsyncThrowingStream delivers it, and leaving early terminates it")
+    func wrapsAsyncThrowingStream() async throws {
+        let probe = CancelProbe()
+        let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let (terminated, terminatedContinuation) = AsyncStream<Void>.makeStream()
+        continuation.onTermination = { _ in terminatedContinuation.yield() }
+        let body = ClientResponseBody(chunks: stream, cancel: { probe() })
+        continuation.yield([1])
+        continuation.yield([2])
+        var received: [[UInt8]] = []
+        for try await chunk in body {
+            received.append(chunk)
+            if received.count == 2 { break }
+        }
+        #expect(received == [[1], [2]])
+        #expect(probe.calls == 1)
+        var iterator = terminated.makeAsyncIterator()
+        _ = await iterator.next()
     }
 
     @Test("a writer waiting on a slow consumer fails once the consumer leaves")

@@ -24,7 +24,8 @@ extension RemoteClient {
         }
     }
 
-    private func unaryAttempt<Output: Decodable>(_ id: RemoteFunctionID, body: Data) async throws(RemoteError) -> Output {
+    private func unaryAttempt<Output: Decodable>(_ id: RemoteFunctionID, body: Data) async throws(RemoteError) -> Output
+    {
         let request = ClientRequest(
             method: "POST",
             url: url(for: id),

@@ -124,11 +124,12 @@ extension RemoteStreamSequence {
             }
             if Task.isCancelled { try cancelled() }
             sequence.storage.update(.connecting)
-            var headers = configuration.headers + [
-                (name: "Accept", value: RemoteWire.eventStreamContentType),
-                (name: "Content-Type", value: RemoteWire.jsonContentType),
-                (name: "Cache-Control", value: "no-cache"),
-            ]
+            var headers =
+                configuration.headers + [
+                    (name: "Accept", value: RemoteWire.eventStreamContentType),
+                    (name: "Content-Type", value: RemoteWire.jsonContentType),
+                    (name: "Cache-Control", value: "no-cache"),
+                ]
             if let cursor { headers.append((name: RemoteWire.lastEventIDHeader, value: cursor)) }
             let request = ClientRequest(method: "POST", url: client.url(for: sequence.id), headers: headers, body: body)
 
@@ -178,7 +179,8 @@ extension RemoteStreamSequence {
                 } else {
                     let mapped = client.mapTransportError(error)
                     dropConnection(
-                        because: mapped.code == .cancelled ? RemoteError(.unavailable, "the connection was lost") : mapped)
+                        because: mapped.code == .cancelled
+                            ? RemoteError(.unavailable, "the connection was lost") : mapped)
                 }
                 return
             }

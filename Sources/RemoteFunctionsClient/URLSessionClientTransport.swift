@@ -47,7 +47,8 @@ public final class URLSessionClientTransport: ClientTransport {
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
         configuration.timeoutIntervalForResource = Self.streamTimeout
-        let timeout = Double(requestTimeout.components.seconds)
+        let timeout =
+            Double(requestTimeout.components.seconds)
             + Double(requestTimeout.components.attoseconds) / 1e18
         configuration.timeoutIntervalForRequest = timeout
         self.requestTimeout = timeout

@@ -35,7 +35,8 @@ do {
     case .stream:
         let descriptor = RemoteStream<JSONValue, JSONValue>(commandLine.id)
         let stream = client.stream(descriptor, commandLine.arguments, lastEventID: commandLine.lastEventID)
-        let stateReporter = commandLine.verbose
+        let stateReporter =
+            commandLine.verbose
             ? Task {
                 for await state in stream.states {
                     writeLine("remote: \(state)", to: .standardError)

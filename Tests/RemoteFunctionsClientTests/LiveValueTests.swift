@@ -38,7 +38,9 @@ func waitUntil(_ condition: @MainActor () -> Bool) async {
 
     @Test("a terminal error is kept in lastError and the state is failed")
     func keepsLastError() async throws {
-        let transport = ScriptedTransport([.json(#"{"error":{"code":"not_found","message":"no such session"}}"#, status: 404)])
+        let transport = ScriptedTransport([
+            .json(#"{"error":{"code":"not_found","message":"no such session"}}"#, status: 404)
+        ])
         let model = LiveValue(client: .scripted(transport), stream: ticks, arguments: TickArguments(count: 3))
         model.start()
         await waitUntil { !model.isRunning }

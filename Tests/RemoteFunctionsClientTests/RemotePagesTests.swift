@@ -3,8 +3,17 @@ import RemoteFunctions
 import RemoteFunctionsClient
 import Testing
 
-struct PageArguments: Codable, Sendable { var sessionCode: String; var cursor: String?; var pageSize: Int }
-struct ParticipantPage: Codable, Sendable, CursorPage { var items: [String]; var nextCursor: String?; var hasMore: Bool }
+struct PageArguments: Codable, Sendable {
+    var sessionCode: String
+    var cursor: String?
+    var pageSize: Int
+}
+
+struct ParticipantPage: Codable, Sendable, CursorPage {
+    var items: [String]
+    var nextCursor: String?
+    var hasMore: Bool
+}
 
 let participantsPage = RemoteQuery<PageArguments, ParticipantPage>("participants.page")
 

@@ -82,7 +82,9 @@ extension ClientRequest {
     @Test("a retryable error event reconnects from the cursor")
     func retryableErrorEventReconnects() async throws {
         let transport = ScriptedTransport([
-            .events([sse("next", #"{"i":1}"#, id: "1"), sse("error", #"{"code":"unavailable","message":"overflow"}"#)], ending: .finish),
+            .events(
+                [sse("next", #"{"i":1}"#, id: "1"), sse("error", #"{"code":"unavailable","message":"overflow"}"#)],
+                ending: .finish),
             .events([sse("next", #"{"i":2}"#, id: "2") + sse("end", "null")], ending: .finish),
         ])
         let (values, error) = await readAll(RemoteClient.scripted(transport).stream(ticks, TickArguments(count: 2)))
@@ -96,7 +98,10 @@ extension ClientRequest {
     func nonRetryableErrorEventEnds() async throws {
         let transport = ScriptedTransport([
             .events(
-                [sse("next", #"{"i":1}"#, id: "1") + sse("error", #"{"code":"permission_denied","message":"left the session"}"#)],
+                [
+                    sse("next", #"{"i":1}"#, id: "1")
+                        + sse("error", #"{"code":"permission_denied","message":"left the session"}"#)
+                ],
                 ending: .hang),
             .events([sse("end", "null")], ending: .finish),
         ])
@@ -111,7 +116,9 @@ extension ClientRequest {
     @Test("a non-retryable HTTP error before the stream starts ends the loop without reconnecting")
     func earlyHTTPErrorEnds() async throws {
         let transport = ScriptedTransport([
-            .json(#"{"error":{"code":"invalid_argument","message":"invalid argument at 'count': expected Int"}}"#, status: 400),
+            .json(
+                #"{"error":{"code":"invalid_argument","message":"invalid argument at 'count': expected Int"}}"#,
+                status: 400),
             .events([sse("end", "null")], ending: .finish),
         ])
         let (values, error) = await readAll(RemoteClient.scripted(transport).stream(ticks, TickArguments(count: 2)))
@@ -210,10 +217,11 @@ extension ClientRequest {
         let stream = RemoteClient.scripted(transport).stream(ticks, TickArguments(count: 100))
         let (firstValue, firstValueContinuation) = AsyncStream<Void>.makeStream()
         let task = Task {
-            await readAll(stream.map { value in
-                firstValueContinuation.yield()
-                return value
-            })
+            await readAll(
+                stream.map { value in
+                    firstValueContinuation.yield()
+                    return value
+                })
         }
         var iterator = firstValue.makeAsyncIterator()
         _ = await iterator.next()
@@ -269,7 +277,9 @@ func readAll<S: AsyncSequence>(_ sequence: S) async -> [S.Element] {
             #expect(seconds >= nominal * 0.8 - 1e-9)
             #expect(seconds <= min(nominal * 1.2, 10) + 1e-9)
         }
-        #expect(backoff.delay(attempt: attempt, randomUnit: 0) < backoff.delay(attempt: attempt, randomUnit: 0.5) || attempt > 7)
+        #expect(
+            backoff.delay(attempt: attempt, randomUnit: 0) < backoff.delay(attempt: attempt, randomUnit: 0.5)
+                || attempt > 7)
     }
 
     @Test("a server's retry value replaces the initial delay")

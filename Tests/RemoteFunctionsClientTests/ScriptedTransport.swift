@@ -72,12 +72,15 @@ final class ScriptedTransport: ClientTransport {
 extension ScriptedTransport.Step {
     /// A 200 JSON reply.
     static func json(_ text: String, status: Int = 200) -> Self {
-        .reply(status: status, headers: [(name: "Content-Type", value: "application/json")], chunks: [Array(text.utf8)], ending: .finish)
+        .reply(
+            status: status, headers: [(name: "Content-Type", value: "application/json")], chunks: [Array(text.utf8)],
+            ending: .finish)
     }
 
     /// A 200 event-stream reply made of `chunks`.
     static func events(_ chunks: [[UInt8]], ending: ScriptedTransport.Ending) -> Self {
-        .reply(status: 200, headers: [(name: "Content-Type", value: "text/event-stream")], chunks: chunks, ending: ending)
+        .reply(
+            status: 200, headers: [(name: "Content-Type", value: "text/event-stream")], chunks: chunks, ending: ending)
     }
 }
 

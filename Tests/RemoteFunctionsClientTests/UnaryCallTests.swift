@@ -5,7 +5,10 @@ import Synchronization
 import Testing
 
 struct EchoArguments: Codable, Sendable, Equatable { var n: Int }
-struct EchoOutput: Codable, Sendable, Equatable { var n: Int; var ok: Bool }
+struct EchoOutput: Codable, Sendable, Equatable {
+    var n: Int
+    var ok: Bool
+}
 
 let echo = RemoteQuery<EchoArguments, EchoOutput>("bench.echo")
 let publish = RemoteCommand<EchoArguments, EchoOutput>("bench.publish")
@@ -46,9 +49,11 @@ let ping = RemoteQuery<Empty, String>("ping")
         #expect(error?.details == .object(["code": .string("AB12")]))
     }
 
-    @Test("an error body that is not the protocol's maps the HTTP status", arguments: [
-        (502, RemoteError.Code.unavailable), (404, .notFound), (401, .unauthenticated), (500, .unknown),
-    ])
+    @Test(
+        "an error body that is not the protocol's maps the HTTP status",
+        arguments: [
+            (502, RemoteError.Code.unavailable), (404, .notFound), (401, .unauthenticated), (500, .unknown),
+        ])
     func mapsForeignErrorBodies(status: Int, code: RemoteError.Code) async throws {
         let html = ScriptedTransport.Step.reply(
             status: status, headers: [(name: "Content-Type", value: "text/html")],
@@ -76,7 +81,8 @@ let ping = RemoteQuery<Empty, String>("ping")
 
     @Test("a query is retried after retryable failures, with growing backoff")
     func queryIsRetried() async throws {
-        let unavailable = ScriptedTransport.Step.json(#"{"error":{"code":"unavailable","message":"busy"}}"#, status: 503)
+        let unavailable = ScriptedTransport.Step.json(
+            #"{"error":{"code":"unavailable","message":"busy"}}"#, status: 503)
         let transport = ScriptedTransport([unavailable, .fail, .json(#"{"n":3,"ok":true}"#)])
         let sleeper = SleepRecorder()
         let output = try await RemoteClient.scripted(transport, sleeper: sleeper).call(echo, EchoArguments(n: 3))

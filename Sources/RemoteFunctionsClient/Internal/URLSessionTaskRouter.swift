@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
+
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
-import Synchronization
 
 /// The one delegate of a ``URLSessionClientTransport``'s session. It routes each task's events to
 /// that task's entry: first the continuation waiting for the head, then the body's source.
@@ -30,7 +31,8 @@ final class URLSessionTaskRouter: NSObject, URLSessionDataDelegate, Sendable {
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
         let identifier = dataTask.taskIdentifier
-        let waiting = entries.withLock { entries -> (CheckedContinuation<ClientResponse, any Error>, ClientResponseBody)? in
+        let waiting = entries.withLock {
+            entries -> (CheckedContinuation<ClientResponse, any Error>, ClientResponseBody)? in
             guard case .awaitingHead(let continuation, let body, let source) = entries[identifier] else { return nil }
             entries[identifier] = .streaming(source)
             return (continuation, body)

@@ -1,9 +1,9 @@
 /// The body of a ``ClientResponse``: chunks of bytes in arrival order, as an `AsyncSequence`.
 ///
 /// A body is single-pass: iterate it once. Leaving the iteration early (`break`, `return`, a
-/// thrown error), cancelling the iterating task, or releasing the iterator before the end cancels
-/// the underlying request by calling the `onCancel` closure given at creation, exactly once. A
-/// body that ended normally is never cancelled.
+/// thrown error), cancelling the iterating task, releasing the iterator before the end, or
+/// releasing a body that was never read cancels the underlying request by calling the `onCancel`
+/// closure given at creation, exactly once. A body that ended normally is never cancelled.
 ///
 /// Producers (transports) feed a body through its ``Source``: ``Source/yield(_:)`` never waits
 /// (for callback-based producers such as a `URLSessionDataDelegate`), ``Source/write(_:)``
@@ -16,9 +16,13 @@ public struct ClientResponseBody: AsyncSequence, Sendable {
     public typealias Failure = any Error
 
     let storage: ResponseBodyStorage
+    /// Released with the last copy of the body and of its iterators: a body dropped unread
+    /// cancels its request.
+    let lifetime: ResponseBodyLifetime
 
     init(storage: ResponseBodyStorage) {
         self.storage = storage
+        self.lifetime = ResponseBodyLifetime(storage: storage)
     }
 
     /// Creates a body and the source that feeds it. `onCancel` is called once if the consumer
@@ -53,7 +57,7 @@ public struct ClientResponseBody: AsyncSequence, Sendable {
         let source = Source(storage: storage)
         for chunk in chunks { source.yield(chunk) }
         source.finish()
-        self.storage = storage
+        self.init(storage: storage)
     }
 
     /// A complete body made of one chunk; an empty body when `bytes` is empty.
@@ -73,7 +77,7 @@ public struct ClientResponseBody: AsyncSequence, Sendable {
 
     /// Creates the iterator. Releasing it before the end cancels the request.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(storage: storage)
+        Iterator(body: self)
     }
 
     /// Reads the whole body, which must not exceed `limit` bytes.
@@ -99,11 +103,13 @@ public struct ClientResponseBody: AsyncSequence, Sendable {
     /// cancels the request.
     public struct Iterator: AsyncIteratorProtocol, Sendable {
         private let storage: ResponseBodyStorage
-        private let lifetime: ResponseBodyIteratorLifetime
+        private let bodyLifetime: ResponseBodyLifetime
+        private let lifetime: ResponseBodyLifetime
 
-        init(storage: ResponseBodyStorage) {
-            self.storage = storage
-            self.lifetime = ResponseBodyIteratorLifetime(storage: storage)
+        init(body: ClientResponseBody) {
+            self.storage = body.storage
+            self.bodyLifetime = body.lifetime
+            self.lifetime = ResponseBodyLifetime(storage: body.storage)
         }
 
         /// The next chunk, or `nil` at the end of the body.

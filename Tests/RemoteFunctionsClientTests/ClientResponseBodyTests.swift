@@ -45,6 +45,30 @@ final class CancelProbe: Sendable {
         #expect(source.yield([2]) == false)
     }
 
+    @Test("a body released without being read cancels its request")
+    func droppedBodyCancels() async throws {
+        let probe = CancelProbe()
+        var source: ClientResponseBody.Source?
+        do {
+            let (body, bodySource) = ClientResponseBody.makeStream(onCancel: { probe() })
+            source = bodySource
+            _ = body
+        }
+        #expect(probe.calls == 1)
+        #expect(source?.isCancelled == true)
+    }
+
+    @Test("breaking out of the loop cancels even while a copy of the body is kept")
+    func breakCancelsWhileBodyIsKept() async throws {
+        let probe = CancelProbe()
+        let (body, source) = ClientResponseBody.makeStream(onCancel: { probe() })
+        source.yield([1])
+        let response = ClientResponse(status: 200, headers: [], body: body)
+        for try await _ in response.body { break }
+        #expect(probe.calls == 1)
+        _ = response
+    }
+
     @Test("a body that ended normally is not cancelled when its iterator is released")
     func endedBodyIsNotCancelled() async throws {
         let probe = CancelProbe()

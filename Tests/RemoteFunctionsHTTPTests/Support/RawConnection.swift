@@ -58,10 +58,16 @@ final class RawConnection: Sendable {
 
     /// Reads `count` complete responses (parsed with the response parser).
     func readResponses(_ count: Int, toHEAD: Bool = false) async throws -> [RawResponse] {
+        try await readResponses(answering: Array(repeating: toHEAD, count: count))
+    }
+
+    /// Reads one response per element of `answering`, each `true` answering a HEAD request.
+    func readResponses(answering heads: [Bool]) async throws -> [RawResponse] {
         let fd = self.fd
+        let count = heads.count
         return try await onThread {
             var parser = HTTPResponseParser()
-            for _ in 0..<count { parser.expectResponse(toHEAD: toHEAD) }
+            for isHEAD in heads { parser.expectResponse(toHEAD: isHEAD) }
             var responses: [RawResponse] = []
             var current: RawResponse?
             var buffer = [UInt8](repeating: 0, count: 65536)

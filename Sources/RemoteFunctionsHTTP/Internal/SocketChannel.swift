@@ -308,7 +308,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         if state.registered { loop.deregister(id: state.registrationID, fd: state.fd) }
         Syscall.closeDescriptor(state.fd)
         state.fd = -1
-        state.inbound = []
+        // Bytes already received stay readable: a response followed by the peer's FIN is still whole.
         state.outbound = []
         state.outboundStart = 0
         state.writeStalledSince = nil

@@ -1,4 +1,3 @@
-import Dispatch
 import RemoteFunctionsHTTP
 
 #if canImport(Glibc)
@@ -40,14 +39,7 @@ let server = HTTPServer(configuration: configuration) { request, writer in
     try await BenchRoutes.handle(request, writer)
 }
 
-signal(SIGINT, SIG_IGN)
-signal(SIGTERM, SIG_IGN)
-let signalSources = [SIGINT, SIGTERM].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler { server.beginGracefulShutdown(deadline: .seconds(5)) }
-    source.resume()
-    return source
-}
+let signalSources = ShutdownSignals.install(for: server)
 
 do {
     try await server.run { address in

@@ -50,17 +50,39 @@ final class Listener: EventHandler {
 
     func handle(_ event: ReadinessEvent) {
         while true {
-            let accepted = state.withLock { state -> Int32? in
-                guard state.fd >= 0 else { return nil }
-                do {
-                    return try PlatformShims.accept(state.fd)
+            let accepted = state.withLock { state -> Result<Int32?, SystemError> in
+                guard state.fd >= 0 else { return .success(nil) }
+                do throws(SystemError) {
+                    return .success(try PlatformShims.accept(state.fd))
                 } catch {
-                    // EMFILE/ENFILE and the like: leave the connection queued and try again later.
-                    return nil
+                    return .failure(error)
                 }
             }
-            guard let accepted else { return }
-            onAccept(accepted)
+            switch accepted {
+            case .success(let fd?):
+                onAccept(fd)
+            case .success(nil):
+                return
+            case .failure:
+                // EMFILE, ENFILE, ENOBUFS…: the connection stays queued. Stop watching for 100 ms
+                // instead of spinning on a level-triggered event that cannot be served.
+                pauseAccepting()
+                return
+            }
+        }
+    }
+
+    private func pauseAccepting() {
+        let paused = state.withLock { state -> Bool in
+            guard state.fd >= 0, let id = state.registrationID else { return false }
+            return (try? loop.queue.modify(state.fd, id: id, interest: [])) != nil
+        }
+        guard paused else { return }
+        loop.schedule(at: .now + .milliseconds(100)) { [self] in
+            state.withLock { state in
+                guard state.fd >= 0, let id = state.registrationID else { return }
+                try? loop.queue.modify(state.fd, id: id, interest: .readable)
+            }
         }
     }
 

@@ -55,6 +55,7 @@ public final class SQLiteDatabase: Sendable {
     /// ``transaction(_:)``) to make them atomic. Once started, a write is never interrupted by
     /// the caller's cancellation; a write still queued when the caller is cancelled is skipped
     /// and throws `CancellationError`.
+    @discardableResult
     public func write<Result: Sendable>(
         _ body: @escaping @Sendable (SQLiteConnection) throws -> Result
     ) async throws -> Result {
@@ -63,6 +64,7 @@ public final class SQLiteDatabase: Sendable {
 
     /// Runs `body` in one `BEGIN IMMEDIATE … COMMIT` transaction on the writer thread; any error
     /// rolls the transaction back and is rethrown.
+    @discardableResult
     public func transaction<Result: Sendable>(
         _ body: @escaping @Sendable (SQLiteConnection) throws -> Result
     ) async throws -> Result {

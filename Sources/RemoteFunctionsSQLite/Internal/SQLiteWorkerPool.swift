@@ -22,11 +22,14 @@ final class SQLiteWorkerPool: Sendable {
         self.queue = queue
         self.exits = exits
         for index in 0..<threadCount {
+            let threadName = threadCount == 1 ? name : "\(name)-\(index)"
             let thread = Thread {
+                // Named from inside: on Linux a name set before `start()` does not reach the
+                // thread itself.
+                Thread.current.name = threadName
                 Self.serve(queue: queue, open: open)
                 exits.threadExited()
             }
-            thread.name = threadCount == 1 ? name : "\(name)-\(index)"
             thread.start()
         }
     }

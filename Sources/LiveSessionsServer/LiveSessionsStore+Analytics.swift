@@ -31,8 +31,8 @@ extension LiveSessionsStore {
     public func analytics(sessionCode: String) async throws -> SessionAnalytics {
         let code = LiveSessionsValidation.sessionCode(sessionCode)
         let now = clock()
-        return try await database.read { connection in
-            let started = ContinuousClock.now
+        let started = ContinuousClock.now
+        var analytics = try await database.read { connection in
             _ = try Self.requireSession(connection, code: code)
             let byStatus = try Self.statusCounts(connection, sessionCode: code)
 
@@ -77,7 +77,6 @@ extension LiveSessionsStore {
                 x: minutes.map { Double($0.minute - firstMinute) }, y: minutes.map { Double($0.count) })
             let topFirstNames = firstNames.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
                 .prefix(5).map { SessionAnalytics.NameCount(name: String($0.key), count: $0.value) }
-            let elapsed = ContinuousClock.now - started
             return SessionAnalytics(
                 total: byStatus.total,
                 byStatus: byStatus,
@@ -96,8 +95,10 @@ extension LiveSessionsStore {
                 churnRate: joinsRecorded == 0 ? 0 : Double(leavesRecorded) / Double(joinsRecorded),
                 joinTrendPerMinute: trend,
                 medianTenureSeconds: DescriptiveStatistics.median(tenures),
-                computeMilliseconds: Self.milliseconds(elapsed))
+                computeMilliseconds: 0)
         }
+        analytics.computeMilliseconds = Self.milliseconds(ContinuousClock.now - started)
+        return analytics
     }
 
     /// Findings derived from the analytics and from a further pass over the session: how the

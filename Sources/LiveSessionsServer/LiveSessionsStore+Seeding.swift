@@ -45,10 +45,7 @@ extension LiveSessionsStore {
 
             let insertParticipant = try connection.prepare(
                 "INSERT INTO participants (session_code, name, status, joined_at) VALUES (?, ?, ?, ?)")
-            let insertEvent = try connection.prepare(
-                "INSERT INTO participant_events (session_code, participant_id, kind, at) VALUES (?, ?, ?, ?)")
-            let deleteParticipant = try connection.prepare("DELETE FROM participants WHERE id = ?")
-            let nowMilliseconds = Int64(now.timeIntervalSince1970 * 1000)
+            var leaverIDs: [(id: Int64, joinedAt: Int64)] = []
             for (index, joinedAt) in joinTimes.enumerated() {
                 let progress = Double(index) / Double(max(joinTimes.count, 1))
                 let inactiveChance = 0.2 + 0.35 * (1 - progress)
@@ -58,13 +55,22 @@ extension LiveSessionsStore {
                 try insertParticipant.run([
                     code, DemoNames.random(using: &generator), status.rawValue, joinedAt,
                 ])
-                let id = connection.lastInsertRowID
-                try insertEvent.run([code, id, "join", joinedAt])
-                if leaving.contains(index) {
-                    try deleteParticipant.run([id])
-                    let leftAt = Int64.random(in: joinedAt...max(joinedAt, nowMilliseconds), using: &generator)
-                    try insertEvent.run([code, id, "leave", leftAt])
-                }
+                if leaving.contains(index) { leaverIDs.append((connection.lastInsertRowID, joinedAt)) }
+            }
+            // Every generated participant joined; record it in one statement.
+            try connection.run(
+                """
+                INSERT INTO participant_events (session_code, participant_id, kind, at)
+                SELECT session_code, id, 'join', joined_at FROM participants WHERE session_code = ?
+                """, [code])
+            let deleteParticipant = try connection.prepare("DELETE FROM participants WHERE id = ?")
+            let insertLeave = try connection.prepare(
+                "INSERT INTO participant_events (session_code, participant_id, kind, at) VALUES (?, ?, 'leave', ?)")
+            let nowMilliseconds = Int64(now.timeIntervalSince1970 * 1000)
+            for leaver in leaverIDs {
+                try deleteParticipant.run([leaver.id])
+                let leftAt = Int64.random(in: leaver.joinedAt...max(leaver.joinedAt, nowMilliseconds), using: &generator)
+                try insertLeave.run([code, leaver.id, leftAt])
             }
             let session = Session(code: code, name: name, createdAt: Self.millisecondPrecision(now))
             return (session, topics: [Self.sessionsTopic, Self.sessionTopic(code)])

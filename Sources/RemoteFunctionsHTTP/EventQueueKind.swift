@@ -8,18 +8,18 @@ public enum EventQueueKind: String, Sendable, Hashable, CaseIterable, CustomStri
     /// The default for this platform: `.epoll` on Linux, `.poll` elsewhere.
     public static var platformDefault: EventQueueKind {
         #if os(Linux)
-        return .epoll
+            return .epoll
         #else
-        return .poll
+            return .poll
         #endif
     }
 
     /// The kinds this platform can run. On Linux both; elsewhere only `.poll`.
     public static var allCases: [EventQueueKind] {
         #if os(Linux)
-        return [.epoll, .poll]
+            return [.epoll, .poll]
         #else
-        return [.poll]
+            return [.poll]
         #endif
     }
 

@@ -99,7 +99,8 @@ public final class HTTPClient: Sendable {
         try state.withLock { state throws(SystemError) -> EventLoop in
             if state.shutDown { throw SystemError(operation: "HTTPClient used after shutdown", errno: 0) }
             if let group = state.group { return group.loops[0] }
-            let group = try EventLoopGroup(count: 1, kind: eventQueue, sweepInterval: .milliseconds(100), name: "http-client")
+            let group = try EventLoopGroup(
+                count: 1, kind: eventQueue, sweepInterval: .milliseconds(100), name: "http-client")
             state.group = group
             return group.loops[0]
         }

@@ -6,11 +6,4 @@ public struct HTTPClientResponse: Sendable {
     public let headers: HTTPHeaders
     /// The body, read on demand; dropping it unread closes the connection.
     public let body: HTTPClientResponseBody
-
-    /// Creates a response (the client does this).
-    init(status: Int, headers: HTTPHeaders, body: HTTPClientResponseBody) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
 }

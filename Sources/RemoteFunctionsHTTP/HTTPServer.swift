@@ -221,7 +221,8 @@ public final class HTTPServer: Sendable {
     private func connectionEnded(_ id: Int) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let record = state.connections.removeValue(forKey: id) {
-                state.maxBufferedBytesOfClosed = max(state.maxBufferedBytesOfClosed, record.connection.channel.maxBufferedBytes)
+                state.maxBufferedBytesOfClosed = max(
+                    state.maxBufferedBytesOfClosed, record.connection.channel.maxBufferedBytes)
             }
             guard state.phase == .draining, state.connections.isEmpty else { return nil }
             let waiter = state.drainedWaiter

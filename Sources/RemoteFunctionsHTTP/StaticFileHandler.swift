@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Serves the files under one directory for `GET` and `HEAD`.
@@ -59,9 +59,9 @@ public struct StaticFileHandler: Sendable {
         }
         let size = Int(info.st_size)
         #if os(Linux)
-        let modified = Int(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtim.tv_nsec)
+            let modified = Int(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtim.tv_nsec)
         #else
-        let modified = Int(info.st_mtimespec.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtimespec.tv_nsec)
+            let modified = Int(info.st_mtimespec.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtimespec.tv_nsec)
         #endif
         let etag = "\"\(String(size, radix: 16))-\(String(modified, radix: 16))\""
         var headers = HTTPHeaders()

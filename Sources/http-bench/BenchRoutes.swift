@@ -16,7 +16,8 @@ enum BenchRoutes {
         case ("GET", "/ticks"):
             try await ticks(request, writer)
         default:
-            try await writer.respond(status: 404, headers: ["content-type": "text/plain"], body: Array("Not found\n".utf8))
+            try await writer.respond(
+                status: 404, headers: ["content-type": "text/plain"], body: Array("Not found\n".utf8))
         }
     }
 
@@ -24,7 +25,8 @@ enum BenchRoutes {
         let count = request.queryValue("count").flatMap { Int($0) } ?? 10
         let interval = request.queryValue("interval_ms").flatMap { Int($0) } ?? 0
         guard count >= 0, interval >= 0 else {
-            try await writer.respond(status: 400, headers: ["content-type": "text/plain"], body: Array("Bad query\n".utf8))
+            try await writer.respond(
+                status: 400, headers: ["content-type": "text/plain"], body: Array("Bad query\n".utf8))
             return
         }
         try await writer.writeHead(

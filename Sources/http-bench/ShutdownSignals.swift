@@ -2,9 +2,9 @@ import Dispatch
 import RemoteFunctionsHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// SIGINT and SIGTERM start a graceful shutdown (5 s deadline) instead of killing the process.

@@ -1,9 +1,9 @@
 import RemoteFunctionsHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `http-bench`: a tiny server with three routes, for measuring the HTTP core.

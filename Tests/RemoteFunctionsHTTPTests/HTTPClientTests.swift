@@ -59,7 +59,9 @@ struct HTTPClientTests {
         }
     }
 
-    @Test("cancelling a reading task closes the socket and the server sees the hang-up", arguments: EventQueueKind.allCases)
+    @Test(
+        "cancelling a reading task closes the socket and the server sees the hang-up",
+        arguments: EventQueueKind.allCases)
     func cancellation(kind: EventQueueKind) async throws {
         let handlerCancelled = Signal()
         let streaming = Signal()

@@ -63,7 +63,8 @@ struct HTTPServerBasicsTests {
         try await withTestServer(testConfiguration(kind), handler: Self.pathEcho) { port, _ in
             let connection = try RawConnection(port: port)
             defer { connection.close() }
-            try await connection.send("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+            try await connection.send(
+                "POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
             // The parser skips 1xx responses; read the interim line raw first.
             let interim = String(decoding: try await connection.readExactly(25), as: UTF8.self)
             #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")

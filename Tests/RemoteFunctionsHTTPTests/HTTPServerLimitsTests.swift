@@ -50,7 +50,8 @@ struct HTTPServerLimitsTests {
             defer { connection.close() }
             let chunk = String(repeating: "b", count: 800)
             try await connection.send(
-                "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n\(chunk)\r\n320\r\n\(chunk)\r\n")
+                "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n\(chunk)\r\n320\r\n\(chunk)\r\n"
+            )
             let received = try #require(try await connection.readUntilClosed())
             #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 413 "))
         }

@@ -36,7 +36,8 @@ struct HTTPServerSmugglingTests {
         Shape(
             name: "overflowing chunk size",
             request:
-                "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffffff\r\nabc\r\n0\r\n\r\n"),
+                "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffffff\r\nabc\r\n0\r\n\r\n"
+        ),
     ]
 
     @Test("a smuggling shape gets 400 and the connection closes", arguments: EventQueueKind.allCases, shapes)

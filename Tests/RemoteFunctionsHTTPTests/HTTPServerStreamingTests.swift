@@ -4,7 +4,9 @@ import Testing
 /// Hang-up detection, backpressure and shutdown, on both backends.
 @Suite("HTTP server streaming and lifecycle")
 struct HTTPServerStreamingTests {
-    @Test("a client leaving an idle stream cancels the handler awaiting its next value", arguments: EventQueueKind.allCases)
+    @Test(
+        "a client leaving an idle stream cancels the handler awaiting its next value",
+        arguments: EventQueueKind.allCases)
     func hangUpCancelsIdleStream(kind: EventQueueKind) async throws {
         let cancelled = Signal()
         try await withTestServer(testConfiguration(kind)) { _, writer in
@@ -55,7 +57,9 @@ struct HTTPServerStreamingTests {
         }
     }
 
-    @Test("a peer that never reads cannot push the outbound buffer past the high-water mark", arguments: EventQueueKind.allCases)
+    @Test(
+        "a peer that never reads cannot push the outbound buffer past the high-water mark",
+        arguments: EventQueueKind.allCases)
     func backpressure(kind: EventQueueKind) async throws {
         let configuration = testConfiguration(kind) {
             $0.outboundHighWaterMark = 64 * 1024
@@ -120,7 +124,8 @@ struct HTTPServerStreamingTests {
                     defer { Task { await workerClient.shutdown() } }
                     while true {
                         do {
-                            let response = try await workerClient.execute(url: "http://127.0.0.1:\(port)/load/\(worker)")
+                            let response = try await workerClient.execute(
+                                url: "http://127.0.0.1:\(port)/load/\(worker)")
                             let received = try await response.body.collect(upTo: 1 << 20)
                             if response.status == 200 && received == body {
                                 completed.update { $0 += 1 }

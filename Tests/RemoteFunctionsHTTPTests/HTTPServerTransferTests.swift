@@ -27,7 +27,8 @@ struct HTTPServerTransferTests {
             try await writer.respond(status: 200, headers: HTTPHeaders(), body: body)
         } _: { port, _ in
             let client = HTTPClient(eventQueue: kind)
-            let response = try await client.execute(method: "POST", url: "http://127.0.0.1:\(port)/echo", body: Self.large)
+            let response = try await client.execute(
+                method: "POST", url: "http://127.0.0.1:\(port)/echo", body: Self.large)
             #expect(try await response.body.collect(upTo: 8 << 20) == Self.large)
             await client.shutdown()
         }
@@ -74,7 +75,8 @@ struct HTTPServerTransferTests {
 
     @Test("binding a port that is in use throws a SystemError with errno")
     func bindFailure() async throws {
-        try await withTestServer(testConfiguration(.platformDefault), handler: HTTPServerBasicsTests.pathEcho) { port, _ in
+        try await withTestServer(testConfiguration(.platformDefault), handler: HTTPServerBasicsTests.pathEcho) {
+            port, _ in
             let second = HTTPServer(configuration: testConfiguration(.platformDefault) { $0.port = port }) { _, _ in }
             await #expect(throws: SystemError.self) {
                 try await second.run()

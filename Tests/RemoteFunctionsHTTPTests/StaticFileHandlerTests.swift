@@ -21,7 +21,8 @@ struct StaticFileHandlerTests {
             try Data("hello file".utf8).write(to: URL(fileURLWithPath: root + "/hello.txt"))
             try Data("body{}".utf8).write(to: URL(fileURLWithPath: root + "/sub/style.css"))
             try Data("top secret".utf8).write(to: URL(fileURLWithPath: base + "/outside/secret.txt"))
-            try files.createSymbolicLink(atPath: root + "/escape.txt", withDestinationPath: base + "/outside/secret.txt")
+            try files.createSymbolicLink(
+                atPath: root + "/escape.txt", withDestinationPath: base + "/outside/secret.txt")
             try files.createSymbolicLink(atPath: root + "/escape-dir", withDestinationPath: base + "/outside")
             try files.createSymbolicLink(atPath: root + "/inside-link.txt", withDestinationPath: root + "/hello.txt")
         }

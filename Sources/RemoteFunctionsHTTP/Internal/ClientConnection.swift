@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One client-side HTTP/1.1 connection on an ``EventLoop``: sends a request, parses the response,
 /// and streams its body. Any error or cancellation while reading closes the socket.

@@ -45,9 +45,9 @@ func makeEventQueue(_ kind: EventQueueKind) throws(SystemError) -> any EventQueu
     switch kind {
     case .epoll:
         #if os(Linux)
-        return try EpollEventQueue()
+            return try EpollEventQueue()
         #else
-        return try PollEventQueue()
+            return try PollEventQueue()
         #endif
     case .poll:
         return try PollEventQueue()

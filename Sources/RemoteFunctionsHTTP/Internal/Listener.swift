@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A listening socket registered with one loop; each accepted descriptor goes to `onAccept` on that
 /// loop's thread.
@@ -20,7 +21,9 @@ final class Listener: EventHandler {
     private let state: Mutex<State>
 
     /// Binds and listens on `host:port` (0 = any free port).
-    init(host: String, port: Int, backlog: Int, loop: EventLoop, onAccept: @escaping @Sendable (Int32) -> Void) throws(SystemError) {
+    init(host: String, port: Int, backlog: Int, loop: EventLoop, onAccept: @escaping @Sendable (Int32) -> Void)
+        throws(SystemError)
+    {
         guard let address = SocketAddress.resolve(host: host, port: port) else {
             throw SystemError(operation: "resolve \(host)", errno: EINVAL)
         }

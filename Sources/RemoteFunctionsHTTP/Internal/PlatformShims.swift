@@ -1,8 +1,8 @@
 #if canImport(Glibc)
-import Glibc
-import CEpoll
+    import Glibc
+    import CEpoll
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Every Linux-only call outside the epoll backend lives here, each with its portable fallback.
@@ -10,9 +10,9 @@ enum PlatformShims {
     /// Flags for `send(2)`: `MSG_NOSIGNAL` on Linux; elsewhere sockets get `SO_NOSIGPIPE` instead.
     static var sendFlags: Int32 {
         #if os(Linux)
-        return Int32(MSG_NOSIGNAL)
+            return Int32(MSG_NOSIGNAL)
         #else
-        return 0
+            return 0
         #endif
     }
 
@@ -20,32 +20,32 @@ enum PlatformShims {
     /// (there a read of 0 bytes reports the hang-up).
     static var pollReadHangUp: Int16 {
         #if os(Linux)
-        return 0x2000
+            return 0x2000
         #else
-        return 0
+            return 0
         #endif
     }
 
     /// An identifier of the calling thread, comparable for equality.
     static func currentThreadID() -> UInt {
         #if os(Linux)
-        return UInt(pthread_self())
+            return UInt(pthread_self())
         #else
-        return UInt(bitPattern: pthread_self())
+            return UInt(bitPattern: pthread_self())
         #endif
     }
 
     /// Creates a non-blocking, close-on-exec stream socket.
     static func makeStreamSocket(family: Int32) throws(SystemError) -> Int32 {
         #if os(Linux)
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(O_NONBLOCK) | Int32(O_CLOEXEC)
-        return try Syscall.retrying("socket") { socket(family, type, 0) }
+            let type = Int32(SOCK_STREAM.rawValue) | Int32(O_NONBLOCK) | Int32(O_CLOEXEC)
+            return try Syscall.retrying("socket") { socket(family, type, 0) }
         #else
-        let fd = try Syscall.retrying("socket") { socket(family, SOCK_STREAM, 0) }
-        try Syscall.setNonBlocking(fd)
-        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        try Syscall.setSocketOption(fd, SOL_SOCKET, SO_NOSIGPIPE, 1)
-        return fd
+            let fd = try Syscall.retrying("socket") { socket(family, SOCK_STREAM, 0) }
+            try Syscall.setNonBlocking(fd)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            try Syscall.setSocketOption(fd, SOL_SOCKET, SO_NOSIGPIPE, 1)
+            return fd
         #endif
     }
 
@@ -53,15 +53,15 @@ enum PlatformShims {
     static func accept(_ listener: Int32) throws(SystemError) -> Int32? {
         while true {
             #if os(Linux)
-            let fd = accept4(listener, nil, nil, Int32(O_NONBLOCK) | Int32(O_CLOEXEC))
+                let fd = accept4(listener, nil, nil, Int32(O_NONBLOCK) | Int32(O_CLOEXEC))
             #else
-            let fd = Darwin.accept(listener, nil, nil)
+                let fd = Darwin.accept(listener, nil, nil)
             #endif
             if fd >= 0 {
                 #if !os(Linux)
-                try Syscall.setNonBlocking(fd)
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                try Syscall.setSocketOption(fd, SOL_SOCKET, SO_NOSIGPIPE, 1)
+                    try Syscall.setNonBlocking(fd)
+                    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                    try Syscall.setSocketOption(fd, SOL_SOCKET, SO_NOSIGPIPE, 1)
                 #endif
                 return fd
             }
@@ -85,16 +85,16 @@ enum PlatformShims {
     /// descriptor), a non-blocking pipe elsewhere.
     static func makeWakeChannel() throws(SystemError) -> (read: Int32, write: Int32) {
         #if os(Linux)
-        let fd = try Syscall.retrying("eventfd") { eventfd(0, Int32(O_NONBLOCK) | Int32(O_CLOEXEC)) }
-        return (fd, fd)
+            let fd = try Syscall.retrying("eventfd") { eventfd(0, Int32(O_NONBLOCK) | Int32(O_CLOEXEC)) }
+            return (fd, fd)
         #else
-        var fds: [Int32] = [0, 0]
-        _ = try Syscall.retrying("pipe") { pipe(&fds) }
-        for fd in fds {
-            try Syscall.setNonBlocking(fd)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        return (fds[0], fds[1])
+            var fds: [Int32] = [0, 0]
+            _ = try Syscall.retrying("pipe") { pipe(&fds) }
+            for fd in fds {
+                try Syscall.setNonBlocking(fd)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+            return (fds[0], fds[1])
         #endif
     }
 
@@ -103,9 +103,9 @@ enum PlatformShims {
         var one: UInt64 = 1
         while true {
             #if os(Linux)
-            let result = write(writeEnd, &one, 8)
+                let result = write(writeEnd, &one, 8)
             #else
-            let result = write(writeEnd, &one, 1)
+                let result = write(writeEnd, &one, 1)
             #endif
             if result < 0 && errno == EINTR { continue }
             return
@@ -119,9 +119,9 @@ enum PlatformShims {
             let result = withUnsafeMutableBytes(of: &buffer) { read(readEnd, $0.baseAddress, $0.count) }
             if result > 0 {
                 #if os(Linux)
-                return
+                    return
                 #else
-                continue
+                    continue
                 #endif
             }
             if result < 0 && errno == EINTR { continue }

@@ -98,7 +98,8 @@ final class ServerConnection: Sendable {
         while true {
             let event = try parser.withLock { parser throws(HTTPParseError) in try parser.next() }
             if let event { return event }
-            let bytes = try await channel.read(deadline: .now + configuration.idleTimeout, timeoutError: HTTPError.timeout)
+            let bytes = try await channel.read(
+                deadline: .now + configuration.idleTimeout, timeoutError: HTTPError.timeout)
             parser.withLock { $0.append(contentsOf: bytes) }
         }
     }

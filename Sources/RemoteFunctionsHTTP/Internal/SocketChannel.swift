@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One non-blocking stream socket registered with an ``EventLoop``: it owns the descriptor, an
 /// inbound buffer the loop fills, and a bounded outbound buffer the loop drains.
@@ -337,7 +338,8 @@ final class SocketChannel: EventHandler, DeferredFlushing {
     /// An `interruptible` read with nothing buffered throws ``ChannelInterruption`` once
     /// ``interruptIdleReads()`` has been called (graceful shutdown of idle keep-alive connections).
     func read(
-        deadline: ContinuousClock.Instant? = nil, timeoutError: any Error = HTTPError.timeout, interruptible: Bool = false
+        deadline: ContinuousClock.Instant? = nil, timeoutError: any Error = HTTPError.timeout,
+        interruptible: Bool = false
     ) async throws -> [UInt8] {
         while true {
             let step = state.withLock { state -> ReadStep in

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The outcome of a non-blocking read or write.
@@ -34,7 +34,8 @@ enum Syscall {
     }
 
     /// Reads into `buffer` without blocking.
-    static func readNonBlocking(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> IOResult {
+    static func readNonBlocking(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> IOResult
+    {
         while true {
             let count = read(fd, buffer.baseAddress, buffer.count)
             if count > 0 { return .transferred(count) }

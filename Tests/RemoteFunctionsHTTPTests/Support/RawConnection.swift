@@ -3,7 +3,7 @@ import RemoteFunctionsHTTP
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A plain blocking TCP client for probing the server byte by byte. Blocking calls run on their
@@ -46,7 +46,9 @@ final class RawConnection: Sendable {
         try await onThread {
             var offset = 0
             while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let sent = bytes[offset...].withUnsafeBytes {
+                    Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 if sent < 0 {
                     if errno == EINTR { continue }
                     throw TestFailure("send failed: \(errno)")

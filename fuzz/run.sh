@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"
 build=build
+rm -rf "$build/artifacts"
 mkdir -p "$build/artifacts"
 
 echo "compiling the fuzzer (swiftc -sanitize=fuzzer,address -O)"

@@ -7,7 +7,8 @@
 // - events follow `head (body)* end`, body pieces are never empty, a Content-Length body has exactly its
 //   length, request heads never use `.untilClose` and never carry both Content-Length and
 //   Transfer-Encoding;
-// - a failed parser stays failed with the same error, and errors carry a status the server can send.
+// - a failed parser stays failed with the same error, and errors carry a status the server can send;
+// - an accepted request head, written out again with HTTPHeaders.write(into:), parses to the same head.
 // Any violation traps, which libFuzzer reports as a crash.
 
 /// What a parser produced, with adjacent body pieces merged so that different splits compare equal.
@@ -76,6 +77,20 @@ private func checkRequestHead(_ head: HTTPRequestHead) {
     for (name, value) in head.headers {
         precondition(!name.isEmpty && !name.utf8.contains(UInt8(ascii: ":")), "invalid name accepted")
         precondition(!value.utf8.contains { $0 == 0 || $0 == 10 || $0 == 13 }, "CR, LF or NUL in a value")
+    }
+    // Serialising the head again and parsing it gives the same head.
+    var bytes = Array("\(head.method) \(head.target) \(head.version)\r\n".utf8)
+    head.headers.write(into: &bytes)
+    bytes += Array("\r\n".utf8)
+    var parser = HTTPRequestParser()
+    parser.append(contentsOf: bytes)
+    do {
+        guard case .head(let again)? = try parser.next() else {
+            preconditionFailure("a re-serialised head is incomplete")
+        }
+        precondition(again == head, "a re-serialised head parses differently")
+    } catch {
+        preconditionFailure("a re-serialised head fails: \(error)")
     }
 }
 

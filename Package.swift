@@ -70,7 +70,7 @@ let package = Package(
         // Tests.
         tests("RemoteFunctionsHTTPTests", ["RemoteFunctionsHTTP"]),
         tests("RemoteFunctionsTests", ["RemoteFunctions"]),
-        tests("RemoteFunctionsServerTests", ["RemoteFunctionsServer", "RemoteFunctionsHTTP"]),
+        tests("RemoteFunctionsServerTests", ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsTesting", "RemoteFunctionsHTTP"]),
         tests("RemoteFunctionsLiveTests", ["RemoteFunctionsLive", "RemoteFunctionsTesting"]),
         tests("LiveSessionsTests", ["LiveSessionsServer", "LiveSessionsClient", "RemoteFunctionsTesting"]),
     ]

@@ -31,9 +31,7 @@ extension RemoteServer {
         let start: RegisteredFunction.StreamStart = { data, context in
             let arguments = try RemoteJSON.decode(Arguments.self, from: data)
             return { sink in
-                try await handler(arguments, context, StreamYield { element, cursor in
-                    try await sink.send(element, cursor: cursor)
-                })
+                try await handler(arguments, context, StreamYield(items: { item in try await sink.send(item) }))
             }
         }
         add(stream.id, RegisteredFunction(kind: .stream, check: check, invocation: .stream(start)))
@@ -53,7 +51,7 @@ extension RemoteServer {
             let items = try await sequence(arguments, context)
             return { sink in
                 for try await item in items {
-                    try await sink.send(item.element, cursor: item.cursor)
+                    try await sink.send(item)
                 }
             }
         }

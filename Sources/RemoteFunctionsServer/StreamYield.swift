@@ -6,16 +6,26 @@
 /// throws `CancellationError` once the client has gone or the server is shutting down, so a
 /// handler never produces values nobody reads.
 public struct StreamYield<Element: Encodable & Sendable>: Sendable {
-    private let send: @Sendable (Element, String?) async throws -> Void
+    private let send: @Sendable (StreamItem<Element>) async throws -> Void
 
-    /// Creates a yield from the function that sends one element. Used by the runtime, and by tests
-    /// that drive a handler directly.
+    /// Creates a yield from the function that sends one element. Used by tests that drive a
+    /// handler directly.
     public init(_ send: @escaping @Sendable (_ element: Element, _ cursor: String?) async throws -> Void) {
+        self.send = { item in try await send(item.element, item.cursor) }
+    }
+
+    /// Creates a yield from the function that sends one item.
+    init(items send: @escaping @Sendable (StreamItem<Element>) async throws -> Void) {
         self.send = send
     }
 
     /// Sends `element`, with `cursor` as its resume cursor when given.
     public func callAsFunction(_ element: Element, cursor: String? = nil) async throws {
-        try await send(element, cursor)
+        try await send(StreamItem(element, cursor: cursor))
+    }
+
+    /// Sends an item: its element (as its pre-encoded JSON when it has one) and its cursor.
+    public func callAsFunction(_ item: StreamItem<Element>) async throws {
+        try await send(item)
     }
 }

@@ -2,8 +2,9 @@ import RemoteFunctionsServer
 import Synchronization
 
 /// Carries one in-process response from the server's handler to the client, with backpressure:
-/// a write suspends until the reader has taken the previous chunks, so a slow reader slows the
-/// handler exactly as a slow socket would. Once the reader cancels, writes throw.
+/// like a socket's send buffer, it holds up to ``highWaterMark`` bytes; a write that goes past it
+/// suspends until the reader has taken every buffered chunk, so a slow reader slows the handler as
+/// a slow socket would. Once the reader cancels, writes throw.
 final class ResponsePipe: ServerResponseWriter {
     struct Head: Sendable {
         var status: Int
@@ -17,6 +18,7 @@ final class ResponsePipe: ServerResponseWriter {
         var head: Head?
         var headWaiter: CheckedContinuation<Head?, Never>?
         var chunks: [[UInt8]] = []
+        var bufferedBytes = 0
         var finished = false
         var cancelled = false
         var readerWaiter: CheckedContinuation<[UInt8]?, Never>?
@@ -24,6 +26,8 @@ final class ResponsePipe: ServerResponseWriter {
     }
 
     private let state = Mutex(State())
+    /// How many bytes may wait for the reader before a write suspends.
+    static let highWaterMark = 64 * 1024
     /// Called once when the reader cancels, to cancel the handler's task.
     private let onCancel: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
 
@@ -54,6 +58,8 @@ final class ResponsePipe: ServerResponseWriter {
                     return (reader, .success(()))
                 }
                 state.chunks.append(bytes)
+                state.bufferedBytes += bytes.count
+                guard state.bufferedBytes > Self.highWaterMark else { return (nil, .success(())) }
                 state.writerWaiter = continuation
                 return (nil, nil)
             }
@@ -104,6 +110,7 @@ final class ResponsePipe: ServerResponseWriter {
                 let (chunk, writer, ready) = state.withLock { state -> ([UInt8]?, CheckedContinuation<Void, any Error>?, Bool) in
                     if !state.chunks.isEmpty {
                         let chunk = state.chunks.removeFirst()
+                        state.bufferedBytes -= chunk.count
                         let writer = state.chunks.isEmpty ? state.writerWaiter : nil
                         if writer != nil { state.writerWaiter = nil }
                         return (chunk, writer, true)
@@ -128,6 +135,7 @@ final class ResponsePipe: ServerResponseWriter {
             }
             state.cancelled = true
             state.chunks.removeAll()
+            state.bufferedBytes = 0
             defer {
                 state.readerWaiter = nil
                 state.writerWaiter = nil

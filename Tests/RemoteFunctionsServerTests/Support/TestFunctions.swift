@@ -27,6 +27,7 @@ enum TestFunctions {
     static let forever = RemoteStream<Empty, Tick>("test.forever")
     static let guarded = RemoteStream<Empty, Tick>("test.guarded")
     static let resumeCursor = RemoteStream<Empty, String>("test.resumeCursor")
+    static let shared = RemoteStream<Empty, Tick>("test.shared")
 }
 
 struct CrashError: Error {
@@ -53,8 +54,9 @@ func makeTestServer(
     server.register(TestFunctions.crash) { _, _ in throw CrashError() }
     server.register(TestFunctions.increment) { arguments, _ in EchoOutput(n: arguments.n + 1, ok: true) }
     server.register(TestFunctions.whoAmI) { _, context in context[.user] ?? "anonymous" }
-    server.register(TestFunctions.ticks) { arguments, _, yield in
-        for i in 0..<arguments.count { try await yield(Tick(i: i), cursor: String(i)) }
+    server.register(TestFunctions.ticks) { arguments, context, yield in
+        let first = context.lastEventID.flatMap(Int.init).map { $0 + 1 } ?? 0
+        for i in first..<max(first, arguments.count) { try await yield(Tick(i: i), cursor: String(i)) }
     }
     server.register(TestFunctions.sequenceTicks) { arguments, _ in
         AsyncStream<StreamItem<Tick>> { continuation in
@@ -83,6 +85,14 @@ func makeTestServer(
     }
     server.register(TestFunctions.resumeCursor) { _, context, yield in
         try await yield(context.lastEventID ?? "none")
+    }
+    server.register(TestFunctions.shared) { _, _ in
+        let tick = Tick(i: 7)
+        let encoded = try EncodedJSON(tick)
+        return AsyncStream<StreamItem<Tick>> { continuation in
+            continuation.yield(StreamItem(tick, encoded: encoded, cursor: "c\nid: forged"))
+            continuation.finish()
+        }
     }
     return server
 }

@@ -221,9 +221,7 @@ extension RemoteServer {
         ]
         headers += extraHeaders
         do {
-            try await writer.writeHead(status: status, headers: headers)
-            if !body.isEmpty { try await writer.write(body) }
-            try await writer.finish()
+            try await writer.respond(status: status, headers: headers, body: body)
         } catch {
             // The client has gone; there is nobody left to tell.
         }

@@ -86,9 +86,15 @@ public final class LiveMetrics: MetricsSource {
         add("remote_live_queries", "gauge", "Live queries running now.", activeQueryCount)
         add("remote_live_subscribers", "gauge", "Subscribers attached to live queries now.", subscriberCount)
         add("remote_live_invalidations_total", "counter", "Changes that reached a live query.", invalidationCount)
-        add("remote_live_events_delivered_total", "counter", "Live query values delivered to subscribers.", deliveredCount)
-        add("remote_live_skipped_total", "counter", "Values skipped by slow subscribers of .latest streams.", skippedCount)
-        add("remote_live_bounded_ended_total", "counter", "Streams ended because their .bounded buffer was full.", boundedEndedCount)
+        add(
+            "remote_live_events_delivered_total", "counter", "Live query values delivered to subscribers.",
+            deliveredCount)
+        add(
+            "remote_live_skipped_total", "counter", "Values skipped by slow subscribers of .latest streams.",
+            skippedCount)
+        add(
+            "remote_live_bounded_ended_total", "counter", "Streams ended because their .bounded buffer was full.",
+            boundedEndedCount)
         return text
     }
 

@@ -66,7 +66,9 @@ struct ChangeFeedTests {
         for await topics in forwarded.stream { all.append(topics) }
         #expect(all == [["y"]])
         var iterator = stream.makeAsyncIterator()
-        guard case .changed(let first) = try await iterator.next(), case .changed(let second) = try await iterator.next() else {
+        guard case .changed(let first) = try await iterator.next(),
+            case .changed(let second) = try await iterator.next()
+        else {
             Issue.record("expected two changes")
             return
         }

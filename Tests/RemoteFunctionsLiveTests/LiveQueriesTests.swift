@@ -1,7 +1,8 @@
 import RemoteFunctions
-@testable import RemoteFunctionsLive
 import RemoteFunctionsServer
 import Testing
+
+@testable import RemoteFunctionsLive
 
 @Suite("Shared live queries")
 struct LiveQueriesTests {
@@ -18,10 +19,8 @@ struct LiveQueriesTests {
     ) -> LiveSubscription<Int> {
         let source = source
         return queries.subscribe(
-            key, topics: ["session:ABC"], overflow: overflow, cursor: { "\($0)" }, filter: filter
-        ) {
-            await source.read()
-        }
+            key, topics: ["session:ABC"], overflow: overflow, cursor: { "\($0)" }, filter: filter,
+            evaluate: { await source.read() })
     }
 
     @Test("one change leads to exactly one evaluation, whatever the number of subscribers (1 000)")
@@ -33,7 +32,9 @@ struct LiveQueriesTests {
         for index in 0..<subscribers {
             tasks.append(consume(subscribe(queries), as: index, into: arrivals))
         }
-        try await withTimeout("every subscriber's first value") { await arrivals.wait(until: .subscribers(subscribers, at: 0)) }
+        try await withTimeout("every subscriber's first value") {
+            await arrivals.wait(until: .subscribers(subscribers, at: 0))
+        }
         #expect(metrics.evaluationCount == 1)
         #expect(queries.count == 1)
         #expect(metrics.subscriberCount == subscribers)
@@ -229,7 +230,9 @@ struct LiveQueriesTests {
         #expect(queries.count == 1)
         source.set(3)
         feed.publish(["session:ABC"])
-        try await withTimeout("value at the remaining subscriber") { await arrivals.wait(until: .subscribers(1, at: 3)) }
+        try await withTimeout("value at the remaining subscriber") {
+            await arrivals.wait(until: .subscribers(1, at: 3))
+        }
         #expect(await arrivals.values(of: 1) == [0])
         stay.cancel()
     }
@@ -262,7 +265,9 @@ struct LiveQueriesTests {
         #expect(try await freshIterator.next() == StreamItem(5, cursor: "5"))
         source.set(6)
         feed.publish(["session:ABC"])
-        try await withTimeout("resumed subscriber's first newer value") { await arrivals.wait(until: .subscribers(1, at: 6)) }
+        try await withTimeout("resumed subscriber's first newer value") {
+            await arrivals.wait(until: .subscribers(1, at: 6))
+        }
         #expect(await arrivals.values(of: 1) == [6])
         resumed.cancel()
         _ = fresh

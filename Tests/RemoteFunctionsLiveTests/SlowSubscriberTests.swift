@@ -1,7 +1,8 @@
 import RemoteFunctions
-@testable import RemoteFunctionsLive
 import RemoteFunctionsServer
 import Testing
+
+@testable import RemoteFunctionsLive
 
 @Suite("Slow subscribers and overflow policies")
 struct SlowSubscriberTests {
@@ -12,9 +13,9 @@ struct SlowSubscriberTests {
 
     func subscribe(_ queries: LiveQueries, overflow: StreamOverflowPolicy) -> LiveSubscription<Int> {
         let source = source
-        return queries.subscribe(key, topics: ["entity:42"], overflow: overflow, cursor: { "\($0)" }) {
-            await source.read()
-        }
+        return queries.subscribe(
+            key, topics: ["entity:42"], overflow: overflow, cursor: { "\($0)" },
+            evaluate: { await source.read() })
     }
 
     func change(to value: Int, seenBy arrivals: Arrivals, subscribers: Int = 1) async throws {

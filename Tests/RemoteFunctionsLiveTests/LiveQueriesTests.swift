@@ -88,6 +88,42 @@ struct LiveQueriesTests {
         for task in tasks { task.cancel() }
     }
 
+    @Test("subscribers joining during a burst of changes all end on the final state, in order")
+    func joiningDuringABurst() async throws {
+        let queries = queries
+        let arrivals = Arrivals()
+        let subscribers = 200
+        let burst = 1_000
+        let feed = feed
+        let source = source
+        var tasks: [Task<Void, Never>] = []
+        for index in 0..<subscribers / 2 {
+            tasks.append(consume(subscribe(queries), as: index, into: arrivals))
+        }
+        try await withTimeout("first values") { await arrivals.wait(until: .subscribers(subscribers / 2, at: 0)) }
+        let writer = Task.detached {
+            for change in 1...burst {
+                source.set(change)
+                feed.publish(["session:ABC"])
+                if change % 10 == 0 { await Task.yield() }
+            }
+        }
+        for index in subscribers / 2..<subscribers {
+            tasks.append(consume(subscribe(queries), as: index, into: arrivals))
+            await Task.yield()
+        }
+        await writer.value
+        try await withTimeout("the final state at every subscriber") {
+            await arrivals.wait(until: .subscribers(subscribers, at: burst))
+        }
+        for index in 0..<subscribers {
+            let values = await arrivals.values(of: index)
+            #expect(values == values.sorted(), "values arrive in commit order")
+            #expect(Set(values).count == values.count, "no value twice")
+        }
+        for task in tasks { task.cancel() }
+    }
+
     @Test("changes during an evaluation cause exactly one follow-up evaluation, never a concurrent one")
     func coalescing() async throws {
         let queries = queries

@@ -56,22 +56,25 @@ final class LiveQuery<Value: Equatable & Sendable>: LiveQueryEntry, ChangeListen
 
     /// Adds a subscriber and gives it the current value at once when there is one. `nil` when
     /// the query has stopped.
+    ///
+    /// The current value is pushed under the query's lock, so that a fan-out of a newer value
+    /// cannot overtake it. The buffer is brand new, so no reader waits on it yet: the push resumes
+    /// no continuation and runs no callback.
     func addSubscriber(
         overflow: StreamOverflowPolicy, filter: (@Sendable (Value) -> Bool)?
     ) -> SubscriberBuffer<StreamItem<Value>>? {
-        let added: (SubscriberBuffer<StreamItem<Value>>, StreamItem<Value>?)? = state.withLock { state in
+        let buffer: SubscriberBuffer<StreamItem<Value>>? = state.withLock { state in
             let id = state.makeSubscriberID()
             let buffer = SubscriberBuffer<StreamItem<Value>>(policy: overflow) { [weak self] in
                 self?.subscriberLeft(id: id)
             }
             guard state.add(.init(buffer: buffer, filter: filter), id: id) else { return nil }
-            return (buffer, state.latest)
+            if let latest = state.latest, filter?(latest.element) ?? true {
+                buffer.push(latest)
+            }
+            return buffer
         }
-        guard let (buffer, latest) = added else { return nil }
-        metrics.subscribersAdded(1)
-        if let latest, filter?(latest.element) ?? true {
-            buffer.push(latest)
-        }
+        if buffer != nil { metrics.subscribersAdded(1) }
         return buffer
     }
 

@@ -40,6 +40,7 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
 
     private let state: Mutex<SubscriberBufferState<Element>>
     private let onTermination: (@Sendable () -> Void)?
+    private let onReadable: (@Sendable () -> Void)?
 
     /// Creates an open buffer.
     ///
@@ -48,9 +49,18 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
     ///   - onTermination: Called exactly once, outside any lock, when the buffer stops accepting
     ///     values: after ``finish(throwing:)``, an overflow, ``cancel()``, or the consumer's task
     ///     being cancelled while it waits. Use it to free the subscriber's slot.
-    public init(policy: StreamOverflowPolicy, onTermination: (@Sendable () -> Void)? = nil) {
+    ///   - onReadable: Called outside any lock when the buffer goes from nothing to read to
+    ///     something to read (a value, the end or an error) while no reader waits in ``next()``.
+    ///     A consumer that serves many buffers in turn (a multiplexed channel) uses it to learn
+    ///     which to ``poll()``; it must then poll until `.empty`, because pushes into a buffer that
+    ///     already has something to read do not call it again.
+    public init(
+        policy: StreamOverflowPolicy, onTermination: (@Sendable () -> Void)? = nil,
+        onReadable: (@Sendable () -> Void)? = nil
+    ) {
         self.state = Mutex(SubscriberBufferState(policy: policy))
         self.onTermination = onTermination
+        self.onReadable = onReadable
     }
 
     /// Offers a value without ever suspending. Safe to call from any thread, concurrently with
@@ -63,6 +73,9 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
         }
         if action.terminated {
             onTermination?()
+        }
+        if action.becameReadable {
+            onReadable?()
         }
         return action.result
     }
@@ -81,6 +94,9 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
         }
         if action.terminated {
             onTermination?()
+        }
+        if action.becameReadable {
+            onReadable?()
         }
     }
 

@@ -93,6 +93,38 @@ struct SubscriberBufferTests {
     }
 }
 
+@Suite("SubscriberBuffer polled in turn")
+struct SubscriberBufferPollingTests {
+    @Test("onReadable tells a polling consumer which buffers have something, including their end")
+    func readiness() throws {
+        let ready = Mutex<[Int]>([])
+        let buffers = (0..<3).map { index in
+            SubscriberBuffer<Int>(policy: .bounded(2), onReadable: { ready.withLock { $0.append(index) } })
+        }
+        buffers[1].push(10)
+        buffers[1].push(11)  // already readable: no second call
+        buffers[2].push(20)
+        #expect(ready.withLock { $0 } == [1, 2])
+        guard case .element(10) = try buffers[1].poll(), case .element(11) = try buffers[1].poll() else {
+            Issue.record("expected 10 then 11")
+            return
+        }
+        #expect(try buffers[1].poll().isEmpty)
+        #expect(try buffers[0].poll().isEmpty)
+
+        buffers[0].finish()
+        buffers[1].push(12)
+        buffers[1].push(13)
+        buffers[1].push(14)  // overflows: the error is readable, but the buffer already was
+        #expect(ready.withLock { $0 } == [1, 2, 0, 1])
+        guard case .finished = try buffers[0].poll() else {
+            Issue.record("expected the end")
+            return
+        }
+        #expect(throws: RemoteError.fellBehind) { _ = try buffers[1].poll() }
+    }
+}
+
 extension SubscriberBuffer.PollResult {
     var isEmpty: Bool {
         if case .empty = self { return true }

@@ -34,6 +34,9 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         var resume: CheckedContinuation<Element?, any Error>?
         /// Whether the termination callback must run now.
         var terminated: Bool
+        /// Whether the buffer went from nothing to read to a value with no reader waiting. (An
+        /// overflow needs a full buffer, which was readable already.)
+        var becameReadable = false
     }
 
     /// What ending the stream asks the buffer to do after unlocking.
@@ -41,6 +44,8 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         var waiter: CheckedContinuation<Element?, any Error>?
         var error: (any Error)?
         var terminated: Bool
+        /// Whether the end became readable with no reader waiting.
+        var becameReadable = false
     }
 
     /// Buffered values, oldest first, from `head` on. Slots before `head` are spent and reclaimed
@@ -81,7 +86,7 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         }
         if count < capacity {
             storage.append(element)
-            return PushAction(result: .buffered, terminated: false)
+            return PushAction(result: .buffered, terminated: false, becameReadable: count == 1)
         }
         if replacesWhenFull {
             // `.latest`: capacity is 1, so the single unread value is the one replaced.
@@ -133,8 +138,9 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
             phase = .ended
             return EndAction(waiter: waiter, error: error, terminated: true)
         }
+        let wasEmpty = count == 0
         phase = .finishing(error: error)
-        return EndAction(terminated: true)
+        return EndAction(terminated: true, becameReadable: wasEmpty)
     }
 
     /// The consumer is gone: drop everything.

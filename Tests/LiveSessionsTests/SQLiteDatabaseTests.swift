@@ -1,5 +1,5 @@
 import Foundation
-import RemoteFunctionsSQLite
+@testable import RemoteFunctionsSQLite
 import Testing
 
 @Suite("SQLite database layer")
@@ -33,10 +33,18 @@ struct SQLiteDatabaseTests {
     @Test("work runs on the database's own threads, never on the caller's")
     func workRunsOnDedicatedThreads() async throws {
         try await withDatabase { database, _ in
-            let writerThread = try await database.write { _ in Thread.current.name ?? "" }
-            let readerThread = try await database.read { _ in Thread.current.name ?? "" }
-            #expect(writerThread == "sqlite-writer")
-            #expect(readerThread.hasPrefix("sqlite-reader-"))
+            #expect(!SQLiteThreadMarker.isDatabaseThread)
+            let writerMarked = try await database.write { _ in SQLiteThreadMarker.isDatabaseThread }
+            let readerMarked = try await database.read { _ in SQLiteThreadMarker.isDatabaseThread }
+            #expect(writerMarked)
+            #expect(readerMarked)
+            let writerThreads = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await database.write { _ in UInt(bitPattern: Int(bitPattern: pthread_self())) } }
+                }
+                return try await group.reduce(into: Set<UInt>()) { $0.insert($1) }
+            }
+            #expect(writerThreads.count == 1, "every write runs on the one writer thread")
         }
     }
 

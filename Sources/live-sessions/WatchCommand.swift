@@ -12,7 +12,8 @@ struct WatchCommand {
 
     func run() async throws {
         let client = RemoteClient(baseURL: baseURL)
-        let stream = client.stream(LiveSessionsFunctions.participantsStream, SessionCodeArguments(sessionCode: sessionCode))
+        let stream = client.stream(
+            LiveSessionsFunctions.participantsStream, SessionCodeArguments(sessionCode: sessionCode))
         let screen = Screen(ParticipantTable(sessionCode: sessionCode.uppercased()))
         let draw: @Sendable () -> Void = {
             let text = screen.table.withLock { $0.render(width: Terminal.width, height: Terminal.height, now: Date()) }

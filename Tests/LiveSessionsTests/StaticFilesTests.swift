@@ -8,7 +8,8 @@ struct StaticFilesTests {
     func loadsDirectory() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try FileManager.default.createDirectory(at: directory.url.appendingPathComponent("js"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.url.appendingPathComponent("js"), withIntermediateDirectories: true)
         try Data("<h1>hi</h1>".utf8).write(to: directory.url.appendingPathComponent("index.html"))
         try Data("export {}".utf8).write(to: directory.url.appendingPathComponent("js/app.js"))
         let files = try StaticFiles(directory: directory.url)

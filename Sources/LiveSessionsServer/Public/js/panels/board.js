@@ -186,7 +186,7 @@ export function mount(root, { code, signal, setConnection }) {
     }
     status.addEventListener("change", () => {
       card.local.status = status.value;
-      place(card);
+      place(card, { now: true });
       updateCounts();
       sync(card);
     });
@@ -194,10 +194,28 @@ export function mount(root, { code, signal, setConnection }) {
     return card;
   }
 
-  function place(card) {
+  /**
+   * Puts a card in its status column. A card the user is typing in is not moved under their hands
+   * (moving a focused field blurs it): it moves when focus leaves it, unless `now` (the user just
+   * changed the status themselves).
+   */
+  function place(card, { now = false } = {}) {
     const list = columns[card.local.status]?.list || columns.todo.list;
     if (card.element.parentElement === list) return;
     const focused = document.activeElement;
+    if (!now && card.element.isConnected && focused && focused !== card.inputs.status && card.element.contains(focused)) {
+      if (!card.placePending) {
+        card.placePending = true;
+        card.element.addEventListener("focusout", () => {
+          setTimeout(() => {
+            card.placePending = false;
+            place(card);
+            updateCounts();
+          });
+        }, { once: true });
+      }
+      return;
+    }
     const after = [...list.children].find((element) => Number(element.dataset.entityId) > card.id);
     list.insertBefore(card.element, after || null);
     if (focused && card.element.contains(focused)) focused.focus();

@@ -10,7 +10,7 @@ public enum RemoteJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Self.dateStyle))
+            try container.encode(Self.format(date))
         }
         return encoder
     }
@@ -31,6 +31,19 @@ public enum RemoteJSON {
     }
 
     private static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    /// Formats a date as ISO 8601 in UTC with exactly three fractional digits, rounded to the
+    /// nearest millisecond (the platform formatter truncates, which loses a millisecond to binary
+    /// floating point).
+    public static func format(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let (wholeSeconds, positiveFraction) = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        let base = Date(timeIntervalSince1970: TimeInterval(wholeSeconds))
+            .formatted(Date.ISO8601FormatStyle())
+        let digits = String(positiveFraction)
+        return base.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
 
     /// Encodes a value as wire JSON.
     public static func encode(_ value: some Encodable) throws -> Data {

@@ -43,7 +43,7 @@ export declare class RemoteError<Details = unknown> extends Error {
 /** The code assumed for an HTTP error status whose body is not a remote-functions error. */
 export declare function codeForHttpStatus(status: number): RemoteErrorCode;
 
-/** Options of the reconnect backoff: delay = min(cap, base·2ⁿ) · (1 ± jitter), at most `cap`. */
+/** Options of the reconnect backoff: delay = min(cap, base·2ⁿ) · (1 + uniform(−jitter, +jitter)). */
 export interface BackoffOptions {
   /** Maximum delay in milliseconds (default 10 000). */
   cap?: number;
@@ -145,6 +145,8 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** Headers added to every request. */
   headers?: Record<string, string>;
+  /** Milliseconds without any byte (not even a heartbeat) after which a stream counts as cut and reconnects (default 45 000; 0 disables). */
+  idleTimeout?: number;
   /** The stream transport (default: createSseTransport with the same options). */
   transport?: StreamTransport;
 }

@@ -95,13 +95,13 @@ function asRemoteError(error) {
 }
 
 /**
- * The delay before reconnect attempt `attempt` (0-based): `base·2^attempt`, capped, with ±jitter.
- * The result stays within [0, cap].
+ * The delay before reconnect attempt `attempt` (0-based), as PROTOCOL.md 5.3 says:
+ * `min(cap, base·2^attempt) · (1 + uniform(-jitter, +jitter))`.
  */
 export function backoffDelay(attempt, base = 250, { cap = 10_000, jitter = 0.2, random = Math.random } = {}) {
   const exponential = Math.min(cap, base * 2 ** Math.min(attempt, 30));
   const factor = 1 + jitter * (2 * random() - 1);
-  return Math.max(0, Math.min(cap, Math.round(exponential * factor)));
+  return Math.max(0, Math.round(exponential * factor));
 }
 
 /** Resolves after `ms`, or as soon as `signal` aborts. Never rejects. */
@@ -220,39 +220,58 @@ function functionUrl(baseUrl, id) {
  * `{event, data, id, retry}`. It rejects with a RemoteError for an HTTP error before the stream
  * and with anything else for a network failure. Aborting `signal` must end the connection.
  */
-export function createSseTransport({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, headers = {} } = {}) {
+export function createSseTransport({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, headers = {}, idleTimeout = 45_000 } = {}) {
   return {
     kind: "sse",
-    async open({ id, args, lastEventId, signal }) {
+    async open({ id, args, lastEventId, signal: streamSignal }) {
+      // One controller per connection: the stream's signal ends it, and so does a silence longer
+      // than `idleTimeout` (three 15 s heartbeats, PROTOCOL.md 4.4), which counts as a cut.
+      const connection = new AbortController();
+      const onAbort = () => connection.abort();
+      if (streamSignal.aborted) connection.abort();
+      else streamSignal.addEventListener("abort", onAbort, { once: true });
+      const signal = connection.signal;
       const requestHeaders = {
         "Content-Type": "application/json",
         Accept: "text/event-stream",
         ...headers,
       };
       if (lastEventId !== undefined && lastEventId !== null) requestHeaders["Last-Event-ID"] = String(lastEventId);
-      const response = await (fetchImpl || globalThis.fetch)(functionUrl(baseUrl, id), {
-        method: "POST",
-        headers: requestHeaders,
-        body: JSON.stringify(args === undefined ? null : args),
-        signal,
-        cache: "no-store",
-        credentials: "same-origin",
-      });
-      if (!response.ok) throw await errorFromResponse(response);
-      const contentType = response.headers.get("content-type") || "";
-      if (!contentType.toLowerCase().startsWith("text/event-stream") || !response.body) {
-        try { await response.body?.cancel(); } catch { /* already closed */ }
-        throw new RemoteError("unimplemented", "The server did not answer with an event stream.", { status: response.status });
+      try {
+        const response = await (fetchImpl || globalThis.fetch)(functionUrl(baseUrl, id), {
+          method: "POST",
+          headers: requestHeaders,
+          body: JSON.stringify(args === undefined ? null : args),
+          signal,
+          cache: "no-store",
+          credentials: "same-origin",
+        });
+        if (!response.ok) throw await errorFromResponse(response);
+        const contentType = response.headers.get("content-type") || "";
+        if (!contentType.toLowerCase().startsWith("text/event-stream") || !response.body) {
+          try { await response.body?.cancel(); } catch { /* already closed */ }
+          throw new RemoteError("unimplemented", "The server did not answer with an event stream.", { status: response.status });
+        }
+        return { events: readEvents(response.body.getReader(), connection, idleTimeout, () => streamSignal.removeEventListener("abort", onAbort)) };
+      } catch (error) {
+        streamSignal.removeEventListener("abort", onAbort);
+        connection.abort();
+        throw error;
       }
-      return { events: readEvents(response.body.getReader()) };
     },
   };
 }
 
-async function* readEvents(reader) {
+async function* readEvents(reader, connection, idleTimeout, release) {
   const decoder = new TextDecoder();
   const parser = new SseParser();
+  let timer;
+  const arm = () => {
+    clearTimeout(timer);
+    if (idleTimeout > 0) timer = setTimeout(() => connection.abort(), idleTimeout);
+  };
   try {
+    arm();
     for (;;) {
       const { value, done } = await reader.read();
       if (done) {
@@ -260,10 +279,14 @@ async function* readEvents(reader) {
         parser.feed(decoder.decode());
         return;
       }
+      arm();
       for (const event of parser.feed(decoder.decode(value, { stream: true }))) yield event;
     }
   } finally {
+    clearTimeout(timer);
+    release();
     reader.cancel().catch(() => {});
+    connection.abort();
   }
 }
 
@@ -272,10 +295,11 @@ async function* readEvents(reader) {
  * bound to the page's own origin.
  *
  * Options: `baseUrl` (default: the page's origin), `fetch` (default: globalThis.fetch),
- * `headers` (added to every request), `transport` (the stream transport, default SSE).
+ * `headers` (added to every request), `idleTimeout` (ms of silence after which a stream counts as
+ * cut, default 45 000), `transport` (the stream transport, default SSE).
  */
-export function createClient({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, headers = {}, transport } = {}) {
-  const streamTransport = transport || createSseTransport({ baseUrl, fetch: fetchImpl, headers });
+export function createClient({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, headers = {}, idleTimeout, transport } = {}) {
+  const streamTransport = transport || createSseTransport({ baseUrl, fetch: fetchImpl, headers, idleTimeout });
 
   async function callFunction(id, args, options = {}) {
     let response;
@@ -377,6 +401,8 @@ function createRemoteStream(transport, id, args, options) {
         let lastError;
         try {
           for await (const event of connection.events) {
+            // The connection delivered its opening frame (or more): backoff starts over.
+            delivered = true;
             if (event.retry !== undefined) baseDelay = event.retry;
             if (event.data === undefined) continue;
             const name = event.event === undefined ? "message" : event.event;
@@ -388,7 +414,6 @@ function createRemoteStream(transport, id, args, options) {
                 throw new RemoteError("data_loss", "The server sent a stream value that is not JSON.", { cause: error });
               }
               if (event.id !== undefined) cursor = event.id === "" ? null : event.id;
-              delivered = true;
               yield value;
             } else if (name === "end") {
               setState("closed");

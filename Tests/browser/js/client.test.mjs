@@ -44,18 +44,19 @@ test("the SSE parser ignores unknown fields, keeps the last id and drops an unte
   assert.deepEqual(parser.feed("retry: abc\ndata: tail"), []);
 });
 
-test("backoff grows exponentially from the base, stays within ±20 % and is capped at 10 s", () => {
+test("backoff grows exponentially from the base, with ±20 % jitter around a 10 s cap", () => {
   for (let attempt = 0; attempt < 20; attempt++) {
     const nominal = Math.min(10_000, 250 * 2 ** attempt);
-    const low = backoffDelay(attempt, 250, { random: () => 0 });
-    const high = backoffDelay(attempt, 250, { random: () => 0.999999 });
-    assert.ok(low >= Math.floor(nominal * 0.8) && low <= nominal, `attempt ${attempt} low ${low}`);
-    assert.ok(high <= Math.min(10_000, Math.ceil(nominal * 1.2)) && high >= nominal || nominal === 10_000, `attempt ${attempt} high ${high}`);
+    assert.equal(backoffDelay(attempt, 250, { random: () => 0 }), Math.round(nominal * 0.8), `attempt ${attempt} low`);
+    assert.equal(backoffDelay(attempt, 250, { random: () => 0.5 }), nominal, `attempt ${attempt} middle`);
+    assert.ok(Math.abs(backoffDelay(attempt, 250, { random: () => 0.999999 }) - nominal * 1.2) <= 1, `attempt ${attempt} high`);
     for (let k = 0; k < 50; k++) {
       const d = backoffDelay(attempt);
-      assert.ok(d >= nominal * 0.8 - 1 && d <= Math.min(10_000, nominal * 1.2 + 1), `attempt ${attempt}: ${d}`);
+      assert.ok(d >= nominal * 0.8 - 1 && d <= nominal * 1.2 + 1, `attempt ${attempt}: ${d}`);
     }
   }
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, 250, { random: () => 0.5 })),
+    [250, 500, 1000, 2000, 4000, 8000, 10000, 10000]);
   assert.equal(backoffDelay(0, 1000, { random: () => 0.5 }), 1000);
 });
 
@@ -266,5 +267,23 @@ test("breaking out of the loop or aborting hangs up the connection promptly", as
     const deadline = Date.now() + 5000;
     while (closed.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(closed.sort(), ["/_remote/a", "/_remote/b", "/_remote/c"]);
+  });
+});
+
+test("a stream silent for longer than the idle timeout counts as cut and reconnects", async () => {
+  let connections = 0;
+  await withServer(async (request, response) => {
+    await readBody(request);
+    connections++;
+    openStream(response);
+    if (connections === 1) return; // say nothing more: a stalled connection
+    sse(response, "event: next\ndata: \"after\"\n\nevent: end\ndata: null\n\n");
+    response.end();
+  }, async (client) => {
+    const fast = createClient({ baseUrl: client.baseUrl, idleTimeout: 150 });
+    const values = [];
+    for await (const v of fast.stream("quiet", null)) values.push(v);
+    assert.deepEqual(values, ["after"]);
+    assert.equal(connections, 2);
   });
 });

@@ -103,7 +103,7 @@ const RENDERERS = {
     return h("div", {},
       h("div", { class: "big-number", dataset: { value: data.total } }, number(data.total), h("span", { class: "muted small" }, " in total")),
       h("p", { class: "muted small" }, recent.length ? `Latest ${Math.min(recent.length, 12)} of ${number(recent.length)} recent` : "Nobody has joined yet."),
-      h("ul", { class: "chips" }, recent.slice(-12).reverse().map((p) => h("li", { class: "chip" }, avatar(p.name), p.name, statusPill(p.status)))));
+      h("ul", { class: "chips" }, [...recent].sort((a, b) => b.id - a.id).slice(0, 12).map((p) => h("li", { class: "chip" }, avatar(p.name), p.name, statusPill(p.status)))));
   },
 
   analytics(data) {
@@ -114,8 +114,9 @@ const RENDERERS = {
     const legend = h("ul", { class: "legend" }, ["active", "idle", "away"].map((status) =>
       h("li", {}, h("i", { class: `dot dot-${status}` }), `${status} `, h("strong", {}, number(by[status] || 0)),
         total ? h("span", { class: "muted" }, ` · ${Math.round(((by[status] || 0) / total) * 100)}%`) : null)));
-    const known = new Set(["total", "byStatus", "joinsPerMinute", "peakMinute", "medianNameLength"]);
+    const known = new Set(["total", "byStatus", "joinsPerMinute", "peakMinute", "medianNameLength", "topFirstNames", "computeMilliseconds"]);
     const extra = Object.entries(data).filter(([key, value]) => !known.has(key) && (typeof value === "number" || typeof value === "string"));
+    const topNames = Array.isArray(data.topFirstNames) ? data.topFirstNames : [];
     return h("div", {},
       h("div", { class: "big-number" }, number(total), h("span", { class: "muted small" }, " participants analysed")),
       bar, legend,
@@ -124,7 +125,11 @@ const RENDERERS = {
       h("dl", { class: "facts compact" },
         h("dt", {}, "Peak minute"), h("dd", {}, data.peakMinute ? dateTime(data.peakMinute) : "—"),
         h("dt", {}, "Median name length"), h("dd", {}, typeof data.medianNameLength === "number" ? data.medianNameLength.toFixed(1) : "—"),
-        extra.map(([key, value]) => [h("dt", {}, humanize(key)), h("dd", {}, typeof value === "number" ? number(Math.round(value * 100) / 100) : value)])));
+        extra.map(([key, value]) => [h("dt", {}, humanize(key)), h("dd", {}, formatFact(key, value))])),
+      topNames.length ? [h("h3", { class: "subhead" }, "Most common first names"),
+        h("ul", { class: "chips" }, topNames.map((entry) => h("li", { class: "chip plain" }, entry.name, h("strong", {}, number(entry.count)))))] : null,
+      typeof data.computeMilliseconds === "number"
+        ? h("p", { class: "muted small compute-time" }, `Computed on the server in ${number(Math.round(data.computeMilliseconds))} ms`) : null);
   },
 
   insights(items) {
@@ -134,8 +139,24 @@ const RENDERERS = {
   },
 };
 
+function formatFact(key, value) {
+  if (typeof value !== "number") return /Minute$|At$/.test(key) ? dateTime(value) : value;
+  if (/Rate$/.test(key)) return `${(value * 100).toFixed(1)}%`;
+  if (/Seconds$/.test(key)) return duration(value);
+  if (Number.isInteger(value)) return number(value);
+  return value.toFixed(2);
+}
+
+function duration(seconds) {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86400).toFixed(1)} days`;
+}
+
 function humanize(key) {
-  return key.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
+  const text = key.replace(/(Seconds|Milliseconds)$/, "").replace(/([A-Z])/g, " $1").toLowerCase();
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A small bar chart of the last 60 minutes that had joins. */

@@ -82,6 +82,34 @@ class LiveListTests(BrowserTestCase):
         self.assertNotIn("Zed Outsider", names)
 
 
+class StartPageTests(BrowserTestCase):
+    def test_creating_a_session_from_the_start_page_deep_links_to_its_live_list(self):
+        driver = self.browser()
+        driver.get(f"{BASE_URL}/")
+        form = wait(driver).until(lambda d: d.find_element(By.ID, "create-form"))
+        form.find_element(By.NAME, "name").send_keys("Team sync")
+        form.find_element(By.NAME, "me").send_keys("Ada Lovelace", Keys.ENTER)
+        wait(driver).until(lambda d: d.current_url.split("#", 1)[-1].startswith("/live/"))
+        code = driver.current_url.rsplit("/", 1)[-1]
+        self.assertRegex(code, r"^[A-Z0-9]{6}$")
+        self.assertEqual(driver.find_element(By.ID, "session-code").text, code)
+        self.assertEqual(driver.find_element(By.ID, "session-name").text, "Team sync")
+        row = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, 'tr[data-name="Ada Lovelace"]'))
+        self.assertEqual(row.find_element(By.CSS_SELECTOR, ".tag").text, "you")
+        # A second user joins with the code from the start page.
+        other = self.browser()
+        other.get(f"{BASE_URL}/")
+        form = wait(other).until(lambda d: d.find_element(By.ID, "join-form"))
+        form.find_element(By.NAME, "code").send_keys(code.lower())
+        form.find_element(By.NAME, "me").send_keys("Grace Hopper", Keys.ENTER)
+        wait(other).until(lambda d: d.current_url.endswith(f"#/live/{code}"))
+        wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-name="Grace Hopper"]'))
+        # Each deep link opens its panel.
+        for panel in ("progressive", "board", "scroll", "live"):
+            other.get(f"{BASE_URL}/#/{panel}/{code}")
+            wait(other).until(lambda d: d.find_element(By.CSS_SELECTOR, f'.tab.active[data-panel="{panel}"]'))
+
+
 class ProgressiveTests(BrowserTestCase):
     STAGES = ["session", "participants", "analytics", "insights"]
 

@@ -172,4 +172,6 @@ async function busy(form, work) {
 
 window.addEventListener("hashchange", route);
 window.addEventListener("pagehide", () => mounted?.controller.abort());
+// A page restored from the back/forward cache had its streams aborted on pagehide: start again.
+window.addEventListener("pageshow", (event) => { if (event.persisted) route(); });
 route();

@@ -166,7 +166,10 @@ function sparkline(points) {
   const max = Math.max(...data.map((p) => p.count), 1);
   const width = 300;
   const height = 64;
-  const step = width / data.length;
+  // At least 30 slots, so that a few minutes do not become huge bars; the newest is on the right.
+  const slots = Math.max(data.length, 30);
+  const step = width / slots;
+  const offset = (slots - data.length) * step;
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
@@ -175,7 +178,7 @@ function sparkline(points) {
   data.forEach((point, i) => {
     const rect = document.createElementNS(ns, "rect");
     const barHeight = Math.max(2, (point.count / max) * (height - 4));
-    rect.setAttribute("x", String(i * step + step * 0.15));
+    rect.setAttribute("x", String(offset + i * step + step * 0.15));
     rect.setAttribute("y", String(height - barHeight));
     rect.setAttribute("width", String(Math.max(1, step * 0.7)));
     rect.setAttribute("height", String(barHeight));

@@ -22,8 +22,7 @@
 // cards created elsewhere and updates unwatched cards.
 import { call, stream } from "/_remote/client.js";
 import { h, replaceChildren, skeleton, timeAgo, errorMessage, toast } from "../dom.js";
-
-const FIELDS = ["title", "notes", "status"];
+import { FIELDS, mergePlan, hasNewConflict, resolution } from "../merge.js";
 const COLUMNS = [
   { status: "todo", title: "To do" },
   { status: "doing", title: "Doing" },
@@ -236,22 +235,8 @@ export function mount(root, { code, signal, setConnection }) {
    * is and returns false; the conflict then shows when the user saves.
    */
   function merge(card, current, { deferConflicts }) {
-    const plan = {};
-    for (const field of FIELDS) {
-      const mine = card.local[field];
-      const base = card.base[field];
-      const theirs = current[field];
-      if (card.conflicts.has(field)) {
-        plan[field] = { kind: "conflict", mine: card.conflicts.get(field).mine, theirs };
-      } else if (mine === base || mine === theirs) {
-        plan[field] = { kind: "theirs" };
-      } else if (theirs === base) {
-        plan[field] = { kind: "mine" };
-      } else {
-        plan[field] = { kind: "conflict", mine, theirs };
-      }
-    }
-    if (deferConflicts && FIELDS.some((field) => plan[field].kind === "conflict" && !card.conflicts.has(field))) return false;
+    const plan = mergePlan({ base: card.base, local: card.local, current, conflicts: card.conflicts });
+    if (deferConflicts && hasNewConflict(plan, card.conflicts)) return false;
     card.base = current;
     if (current.version > card.server.version) card.server = current;
     for (const field of FIELDS) {
@@ -259,7 +244,7 @@ export function mount(root, { code, signal, setConnection }) {
       if (step.kind === "theirs") {
         card.local[field] = current[field];
       } else if (step.kind === "conflict") {
-        card.conflicts.set(field, { mine: step.mine, theirs: step.theirs });
+        card.conflicts.set(field, { mine: step.mine });
         card.local[field] = current[field];
       }
     }
@@ -305,9 +290,7 @@ export function mount(root, { code, signal, setConnection }) {
     const conflict = card.conflicts.get(field);
     if (!conflict) return;
     card.conflicts.delete(field);
-    if (choice === "mine") card.local[field] = conflict.mine;
-    else if (choice === "theirs") card.local[field] = card.base[field];
-    else card.local[field] = field === "notes" ? `${card.base[field]}\n\n${conflict.mine}` : `${card.base[field]} / ${conflict.mine}`;
+    card.local[field] = resolution(field, choice, { mine: conflict.mine, theirs: card.base[field] });
     place(card);
     updateCounts();
     render(card);

@@ -10,14 +10,16 @@ export type RemoteErrorCode =
 export declare const ERROR_CODES: readonly RemoteErrorCode[];
 
 /**
- * A stream's connection state.
- * - `connecting`: the first request is in flight;
+ * A stream's connection state, as in the Swift client:
+ * idle → connecting → open → (reconnecting → connecting → open)* → closed | failed.
+ * - `idle`: nobody has started iterating yet;
+ * - `connecting`: a request is in flight, no response yet;
  * - `open`: the server accepted the stream and values may arrive;
- * - `reconnecting`: the connection dropped (or a retryable error arrived); waiting for backoff or re-opening;
+ * - `reconnecting`: the connection dropped (or a retryable error arrived); waiting for the backoff delay;
  * - `closed`: ended normally (`end` event), or stopped by the caller (abort, `break`, `close()`);
  * - `failed`: ended by a non-retryable error, which the loop throws.
  */
-export type StreamState = "connecting" | "open" | "reconnecting" | "closed" | "failed";
+export type StreamState = "idle" | "connecting" | "open" | "reconnecting" | "closed" | "failed";
 
 /** Every state. */
 export declare const STREAM_STATES: readonly StreamState[];
@@ -62,11 +64,17 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /**
+   * How many times to retry after `unavailable` / `deadline_exceeded` (network failures included),
+   * with the stream backoff schedule. Default 0 for `call`, 2 for `query`. Only for calls that
+   * are safe to repeat.
+   */
+  retries?: number;
 }
 
 /** Extra information passed with a state change. */
 export interface StreamStateInfo {
-  /** The reconnect attempt number (1-based while reconnecting). */
+  /** The number of failed attempts in a row so far (0 for the first connection). */
   attempt?: number;
   /** The backoff delay before the next attempt, in milliseconds. */
   delay?: number;
@@ -156,6 +164,7 @@ export interface RemoteClient {
   readonly baseUrl: string;
   readonly transport: StreamTransport;
   call<T = unknown, A = unknown>(id: string, args?: A, options?: CallOptions): Promise<T>;
+  query<T = unknown, A = unknown>(id: string, args?: A, options?: CallOptions): Promise<T>;
   stream<T = unknown, A = unknown>(id: string, args?: A, options?: StreamOptions): RemoteStream<T>;
 }
 
@@ -171,6 +180,12 @@ export declare function createSseTransport(options?: Omit<ClientOptions, "transp
  * failures are `unavailable`).
  */
 export declare function call<T = unknown, A = unknown>(id: string, args?: A, options?: CallOptions): Promise<T>;
+
+/**
+ * Calls a query (no side effects) on the page's origin: like `call`, but retried up to twice
+ * with backoff after a retryable error (override with `options.retries`).
+ */
+export declare function query<T = unknown, A = unknown>(id: string, args?: A, options?: CallOptions): Promise<T>;
 
 /**
  * Opens a stream on the page's origin. Values arrive as they are yielded by the server; the

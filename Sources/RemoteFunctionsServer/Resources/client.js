@@ -20,8 +20,11 @@ export const ERROR_CODES = Object.freeze([
   "unimplemented", "internal", "unavailable", "data_loss", "unauthenticated",
 ]);
 
-/** The connection states a stream goes through. */
-export const STREAM_STATES = Object.freeze(["connecting", "open", "reconnecting", "closed", "failed"]);
+/**
+ * The connection states a stream goes through, as in the Swift client:
+ * idle → connecting → open → (reconnecting → connecting → open)* → closed | failed.
+ */
+export const STREAM_STATES = Object.freeze(["idle", "connecting", "open", "reconnecting", "closed", "failed"]);
 
 /** A typed error from a remote function (or from reaching it). */
 export class RemoteError extends Error {
@@ -302,6 +305,19 @@ export function createClient({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, hea
   const streamTransport = transport || createSseTransport({ baseUrl, fetch: fetchImpl, headers, idleTimeout });
 
   async function callFunction(id, args, options = {}) {
+    const retries = options.retries ?? 0;
+    for (let failures = 0; ; failures++) {
+      try {
+        return await callOnce(id, args, options);
+      } catch (error) {
+        if (!error.retryable || failures >= retries || (options.signal && options.signal.aborted)) throw error;
+        await sleep(backoffDelay(failures), options.signal);
+        if (options.signal && options.signal.aborted) throw new RemoteError("cancelled", "The call was cancelled.");
+      }
+    }
+  }
+
+  async function callOnce(id, args, options) {
     let response;
     try {
       response = await (fetchImpl || globalThis.fetch)(functionUrl(baseUrl, id), {
@@ -339,7 +355,11 @@ export function createClient({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, hea
     return createRemoteStream(streamTransport, id, args, options);
   }
 
-  return { call: callFunction, stream: streamFunction, transport: streamTransport, baseUrl };
+  function queryFunction(id, args, options = {}) {
+    return callFunction(id, args, { retries: 2, ...options });
+  }
+
+  return { call: callFunction, query: queryFunction, stream: streamFunction, transport: streamTransport, baseUrl };
 }
 
 /**
@@ -349,7 +369,7 @@ export function createClient({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, hea
 function createRemoteStream(transport, id, args, options) {
   const { signal, onStateChange, backoff = {} } = options;
   const controller = new AbortController();
-  let state = "connecting";
+  let state = "idle";
   let cursor = options.lastEventId === undefined ? null : options.lastEventId;
   let iterator = null;
 
@@ -375,11 +395,10 @@ function createRemoteStream(transport, id, args, options) {
   async function* run() {
     let attempt = 0;
     let baseDelay = 250;
-    let connectedBefore = false;
     try {
       for (;;) {
         if (controller.signal.aborted) return;
-        setState(connectedBefore || attempt > 0 ? "reconnecting" : "connecting", { attempt });
+        setState("connecting", { attempt });
         let connection;
         try {
           connection = await transport.open({ id, args, lastEventId: cursor, signal: controller.signal });
@@ -395,7 +414,6 @@ function createRemoteStream(transport, id, args, options) {
           await sleep(delay, controller.signal);
           continue;
         }
-        connectedBefore = true;
         setState("open");
         let delivered = false;
         let lastError;
@@ -473,6 +491,14 @@ const defaultClient = createClient();
 /** Calls a query or command: POST /_remote/{id} with JSON arguments; resolves to the decoded result. */
 export function call(id, args, options) {
   return defaultClient.call(id, args, options);
+}
+
+/**
+ * Calls a query (a function without side effects): like `call`, but retried up to twice with
+ * backoff after `unavailable` or `deadline_exceeded`, as the Swift client's default query policy.
+ */
+export function query(id, args, options) {
+  return defaultClient.query(id, args, options);
 }
 
 /** Opens a stream: an async iterable of values that reconnects and resumes on its own. */

@@ -153,9 +153,10 @@ test("a stream yields values, ends on `end` and reports its states", async () =>
     const states = [];
     const values = [];
     const ticks = client.stream("ticks", { count: 3 }, { onStateChange: (s) => states.push(s) });
+    assert.equal(ticks.state, "idle");
     for await (const value of ticks) values.push(value);
     assert.deepEqual(values, [{ i: 0 }, { i: 1 }, { i: 2 }]);
-    assert.deepEqual(states, ["open", "closed"]);
+    assert.deepEqual(states, ["connecting", "open", "closed"]);
     assert.equal(ticks.state, "closed");
     assert.equal(ticks.lastEventId, "2");
   });
@@ -193,7 +194,7 @@ test("a dropped stream reconnects with Last-Event-ID and every value arrives exa
     for await (const value of client.stream("ticks", null, { onStateChange: (s) => states.push(s) })) values.push(value);
     assert.deepEqual(values, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.deepEqual(seenCursors, [undefined, "4", "4"]);
-    assert.deepEqual(states, ["open", "reconnecting", "open", "reconnecting", "open", "closed"]);
+    assert.deepEqual(states, ["connecting", "open", "reconnecting", "connecting", "open", "reconnecting", "connecting", "open", "closed"]);
   });
 });
 
@@ -285,5 +286,25 @@ test("a stream silent for longer than the idle timeout counts as cut and reconne
     for await (const v of fast.stream("quiet", null)) values.push(v);
     assert.deepEqual(values, ["after"]);
     assert.equal(connections, 2);
+  });
+});
+
+test("query retries a retryable failure with backoff; call does not", async () => {
+  let attempts = 0;
+  await withServer(async (request, response) => {
+    await readBody(request);
+    attempts++;
+    if (attempts % 2 === 1) {
+      response.writeHead(503, { "Content-Type": "application/json" });
+      response.end(JSON.stringify({ error: { code: "unavailable", message: "busy" } }));
+    } else {
+      response.writeHead(200, { "Content-Type": "application/json" });
+      response.end("42");
+    }
+  }, async (client) => {
+    assert.equal(await client.query("q", null), 42);
+    assert.equal(attempts, 2);
+    await assert.rejects(client.call("c", null), (error) => error.code === "unavailable" && error.message === "busy");
+    assert.equal(attempts, 3);
   });
 });

@@ -20,7 +20,7 @@
 // At most MAX_WATCHES cards are watched (each watch is one HTTP/1.1 connection and a browser
 // allows six per origin; issue 7's channel lifts this). A light `entities.list` refresh finds
 // cards created elsewhere and updates unwatched cards.
-import { call, stream } from "/_remote/client.js";
+import { call, query, stream } from "/_remote/client.js";
 import { h, replaceChildren, skeleton, timeAgo, errorMessage, toast } from "../dom.js";
 import { FIELDS, mergePlan, hasNewConflict, resolution } from "../merge.js";
 const COLUMNS = [
@@ -73,7 +73,7 @@ export function mount(root, { code, signal, setConnection }) {
 
   async function refresh(first) {
     try {
-      const entities = await call("entities.list", { sessionCode: code }, { signal });
+      const entities = await query("entities.list", { sessionCode: code }, { signal });
       if (first) {
         for (const column of Object.values(columns)) column.list.replaceChildren();
         setConnection("open");

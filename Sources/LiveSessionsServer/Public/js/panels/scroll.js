@@ -1,7 +1,7 @@
 // Directory: infinite scroll over `participants.page` (keyset pagination). An IntersectionObserver
 // watches a sentinel below the list; the next page is requested only while the sentinel is visible,
 // and never twice at once. `hasMore: false` ends it with "End of list".
-import { call } from "/_remote/client.js";
+import { call, query } from "/_remote/client.js";
 import { h, replaceChildren, skeleton, statusPill, avatar, dateTime, number, errorMessage } from "../dom.js";
 
 const PAGE_SIZE = 25;
@@ -48,7 +48,7 @@ export function mount(root, { code, signal, setConnection }) {
     try {
       requests += 1;
       list.dataset.requests = String(requests);
-      const page = await call("participants.page", { sessionCode: code, cursor: cursor ?? undefined, pageSize: PAGE_SIZE }, { signal });
+      const page = await query("participants.page", { sessionCode: code, cursor: cursor ?? undefined, pageSize: PAGE_SIZE }, { signal });
       placeholders.forEach((element) => element.remove());
       pages += 1;
       // At the end there is no next cursor; keep the last one, so that "Add" can resume from it.

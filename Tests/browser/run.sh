@@ -53,7 +53,8 @@ while IFS= read -r -t 600 -u "$SERVER_OUT" line; do
   if [[ -z "$ADDRESS" && "$line" =~ listening\ on\ ([^[:space:]]+):([0-9]+) ]]; then
     ADDRESS="${BASH_REMATCH[1]}:${BASH_REMATCH[2]}"
   fi
-  if [[ -z "$LARGE_CODE" && "$line" =~ [Ss]eed ]] && [[ "$line" =~ (^|[^A-Z0-9])([A-Z0-9]{6})([^A-Z0-9]|$) ]]; then
+  # Session codes use A-Z and 2-9 without I and O, so a count such as 100000 never matches.
+  if [[ -z "$LARGE_CODE" && "$line" =~ [Ss]eed ]] && [[ "$line" =~ (^|[^A-Za-z0-9])([A-HJ-NP-Z2-9]{6})([^A-Za-z0-9]|$) ]]; then
     LARGE_CODE="${BASH_REMATCH[2]}"
   fi
   if [[ -n "$ADDRESS" && ( "$SEEDING" = 0 || -n "$LARGE_CODE" ) ]]; then break; fi

@@ -116,4 +116,21 @@ struct LiveSessionsAppTests {
             resumed.cancel()
         }
     }
+
+    @Test("leaving a stream ends its polling loop on the server")
+    func leavingEndsTheLoop() async throws {
+        try await InProcessLiveSessions.with { app in
+            let session = try await app.fixture.store.createSession(name: "Leave")
+            var events = try await app.stream("participants.stream", SessionCodeArguments(sessionCode: session.code))
+            _ = try #require(try await events.next(ParticipantsUpdate.self))
+            #expect(app.server.openStreamCount == 1)
+            events.cancel()
+            // No signal reports the end of a handler: poll the server's own count, with a deadline.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while app.server.openStreamCount > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(app.server.openStreamCount == 0)
+        }
+    }
 }

@@ -4,6 +4,10 @@ import RemoteFunctions
 import RemoteFunctionsClient
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 @Suite("Durability of the real live-sessions server", .serialized)
 struct LiveSessionsDurabilityTests {
     @Test(
@@ -45,6 +49,9 @@ struct LiveSessionsDurabilityTests {
             let page = try await client.call(
                 LiveSessionsFunctions.participantsPage, .init(sessionCode: written.0.code, pageSize: 10))
             #expect(page.items == [written.1])
+            let (html, response) = try await URLSession.shared.data(from: second.baseURL.appendingPathComponent("/"))
+            #expect((response as? HTTPURLResponse)?.statusCode == 200, "the web app is served at /")
+            #expect(String(decoding: html, as: UTF8.self).lowercased().contains("<html"))
         } catch {
             await second.killIfRunning()
             throw error

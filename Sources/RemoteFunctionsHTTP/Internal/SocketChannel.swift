@@ -179,34 +179,35 @@ final class SocketChannel: EventHandler, DeferredFlushing {
     }
 
     private func readAvailable(_ state: inout State, _ resumptions: inout Resumptions) {
-        let chunk = 16 * 1024
         var received = false
         while state.inbound.count < limits.inboundLimit {
-            var outcome = IOResult.wouldBlock
-            var failure: SystemError?
             let fd = state.fd
-            let bytes = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
-                do {
-                    outcome = try Syscall.readNonBlocking(fd, into: UnsafeMutableRawBufferPointer(buffer))
+            // Read into the loop's scratch buffer and keep an exact-size copy: no 16 KiB allocation
+            // (and its page faults) per read of a small request.
+            let result = loop.withReadBuffer { buffer -> Result<(IOResult, [UInt8]), SystemError> in
+                do throws(SystemError) {
+                    let outcome = try Syscall.readNonBlocking(fd, into: buffer)
+                    if case .transferred(let count) = outcome {
+                        return .success((outcome, Array(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))))
+                    }
+                    return .success((outcome, []))
                 } catch {
-                    failure = error as? SystemError ?? SystemError(operation: "read", errno: EIO)
+                    return .failure(error)
                 }
-                if case .transferred(let read) = outcome { count = read } else { count = 0 }
             }
-            if let failure {
+            switch result {
+            case .failure(let failure):
                 markClosed(&state, failure: failure)
                 return
-            }
-            switch outcome {
-            case .transferred(let count):
+            case .success((.transferred(let count), let bytes)):
                 received = true
                 if state.inbound.isEmpty { state.inbound = bytes } else { state.inbound.append(contentsOf: bytes) }
-                if count < chunk { break }
+                if count < EventLoop.readBufferSize { break }
                 continue
-            case .endOfFile:
+            case .success((.endOfFile, _)):
                 markClosed(&state, failure: HTTPError.connectionClosed)
                 return
-            case .wouldBlock:
+            case .success((.wouldBlock, _)):
                 break
             }
             break

@@ -22,9 +22,10 @@ import Synchronization
 ///   ``SyncedEntityError/tooManyConflicts(attempts:current:)`` and is withdrawn. Every refused
 ///   attempt is reported on ``conflicts()`` with the server's current entity.
 /// - **Watch.** ``startWatching()`` follows `entities.watch`. A newer remote version becomes
-///   the synced base and the pending edits are replayed on top of it, so a remote change shows
-///   up without losing what the user typed. While an edit is on the wire, remote versions wait
-///   until its answer, so the edit is never shown twice.
+///   the synced base and the pending edits are re-applied on top of it, so a remote change shows
+///   up at once without losing what the user typed: the edit on the wire is merged onto it with
+///   ``EntityMerge`` (so the watch's echo of that very edit is not applied twice), the queued
+///   edits are replayed.
 ///
 /// An actor: every state change happens on it, in order. ``snapshot`` can also be read
 /// synchronously from any thread, and ``snapshots()`` delivers each change (see
@@ -85,10 +86,9 @@ public actor SyncedEntity {
     private typealias Waiter = CheckedContinuation<Result<Int, SyncedEntityError>, Never>
 
     private var synced: Entity
-    /// What the edit at the head of ``queue`` sends, while it is on the wire.
-    private var inFlight: Entity?
-    /// A remote version received while an edit was on the wire, adopted after its answer.
-    private var deferredRemote: Entity?
+    /// The edit at the head of ``queue`` while it is on the wire: the entity it is based on
+    /// and what it sends.
+    private var inFlight: (base: Entity, mine: Entity, mutation: Mutation)?
     private var queue: [Edit] = []
     private var waiters: [Int: [Waiter]] = [:]
     private var nextEditNumber = 0
@@ -241,7 +241,6 @@ public actor SyncedEntity {
             case .success: lastError = nil
             case .failure(let error): lastError = error
             }
-            adoptDeferredRemote()
             publish()
             finish(edit, with: result)
         }
@@ -258,7 +257,7 @@ public actor SyncedEntity {
             attempt += 1
             let changes = EntityMerge.changes(from: base, to: mine)
             if changes.isEmpty { return .success(base.version) }
-            inFlight = mine
+            inFlight = (base, mine, edit.mutation)
             publish()
             let result: EntityUpdateResult
             do {
@@ -285,7 +284,7 @@ public actor SyncedEntity {
                 }
                 base = current
                 mine = merged
-                inFlight = merged
+                inFlight = (base, mine, edit.mutation)
                 publish()
                 let delay = configuration.conflictRetry.backoff.delay(
                     attempt: attempt, randomUnit: Double.random(in: 0...1))
@@ -317,23 +316,12 @@ public actor SyncedEntity {
 
     private func receiveRemote(_ entity: Entity) {
         guard entity.version > synced.version else { return }
-        if inFlight != nil {
-            if entity.version > (deferredRemote?.version ?? 0) { deferredRemote = entity }
-        } else {
-            synced = entity
-            publish()
-        }
+        synced = entity
+        publish()
     }
 
     private func adopt(_ entity: Entity) {
         if entity.version > synced.version { synced = entity }
-    }
-
-    private func adoptDeferredRemote() {
-        if let deferred = deferredRemote {
-            adopt(deferred)
-            deferredRemote = nil
-        }
     }
 
     private func watchEnded(_ error: RemoteError) {
@@ -345,9 +333,17 @@ public actor SyncedEntity {
 
     // MARK: - Publishing
 
-    /// Recomputes the optimistic entity and tells every listener.
+    /// Recomputes the optimistic entity and tells every listener. The edit on the wire is
+    /// merged onto a newer synced version with the conflict policy (so its own echo from the
+    /// watch is not applied twice), then the queued edits are replayed on top.
     private func publish() {
-        var entity = inFlight ?? synced
+        var entity = synced
+        if let flight = inFlight {
+            entity =
+                synced.version > flight.base.version
+                ? EntityMerge.merge(base: flight.base, mine: flight.mine, theirs: synced, mutation: flight.mutation)
+                : flight.mine
+        }
         for edit in queue.dropFirst(inFlight == nil ? 0 : 1) {
             edit.mutation(&entity)
         }

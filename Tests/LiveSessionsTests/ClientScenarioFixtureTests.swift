@@ -4,9 +4,11 @@ import LiveSessionsClient
 import LiveSessionsServer
 import RemoteFunctions
 import RemoteFunctionsClient
+import RemoteFunctionsLive
 import RemoteFunctionsServer
 import RemoteFunctionsTesting
 import Synchronization
+import Testing
 
 /// A real LiveSessions server over HTTP on 127.0.0.1, port 0, on a fresh store, for the Swift
 /// client scenarios. Every call passes through ``CallLog``, which counts calls per function and
@@ -25,85 +27,41 @@ struct ClientScenarioFixture: Sendable {
         return LiveSessionsClient(baseURL: baseURL, configuration: RemoteClient.Configuration(headers: headers))
     }
 
+    /// How the server produces `participants.stream` and `entities.watch`.
+    enum Streams: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        /// The seed's loops in ``LiveSessionsApp`` (read, yield, sleep), with short intervals.
+        case polling
+        /// The change-driven live queries of ``LiveSessionsLiveStreams``, fed by the store's commits.
+        case live
+
+        var testDescription: String { rawValue }
+    }
+
     /// Runs `body` against a fresh server and store, then shuts both down.
-    static func with(_ body: (ClientScenarioFixture) async throws -> Void) async throws {
-        let storage = try await StoreFixture(start: Date())
+    static func with(streams: Streams = .live, _ body: (ClientScenarioFixture) async throws -> Void) async throws {
+        let directory = try TemporaryDirectory()
+        let feed = ChangeFeed()
+        let store = try await LiveSessionsStore.open(dataDirectory: directory.path, onCommit: { feed.publish($0) })
         let server = RemoteServer(configuration: .init(logger: .disabled))
         let calls = CallLog()
         server.use(calls.middleware)
-        registerLiveSessions(store: storage.store, on: server)
+        LiveSessionsApp(store: store, participantsPollInterval: .milliseconds(50), entityPollInterval: .milliseconds(20))
+            .register(on: server)
+        if streams == .live {
+            LiveSessionsLiveStreams(store: store, queries: LiveQueries(feed: feed)).register(on: server)
+        }
         do {
             try await withRemoteServer(server) { url in
-                try await body(ClientScenarioFixture(store: storage.store, baseURL: url, calls: calls))
+                try await body(ClientScenarioFixture(store: store, baseURL: url, calls: calls))
             }
         } catch {
             calls.release()
-            await storage.tearDown()
+            await store.close()
+            directory.remove()
             throw error
         }
-        await storage.tearDown()
-    }
-
-    /// Registers the demo's functions from the store, as `live-sessions` serves them (the seed's
-    /// polling loops, with short intervals to keep the tests quick).
-    ///
-    /// To be replaced by `LiveSessionsApp(store:…).register(on:)` once the server wiring is on
-    /// main.
-    private static func registerLiveSessions(store: LiveSessionsStore, on server: RemoteServer) {
-        typealias Functions = LiveSessionsFunctions
-        server.register(Functions.createSession) { arguments, _ in
-            try await store.createSession(name: arguments.name)
-        }
-        server.register(Functions.joinParticipant) { arguments, _ in
-            try await store.join(sessionCode: arguments.sessionCode, name: arguments.name)
-        }
-        server.register(Functions.setParticipantStatus) { arguments, _ in
-            try await store.setStatus(
-                sessionCode: arguments.sessionCode, participantID: arguments.participantID, status: arguments.status)
-        }
-        server.register(Functions.leaveParticipant) { arguments, _ in
-            try await store.leave(sessionCode: arguments.sessionCode, participantID: arguments.participantID)
-            return Empty()
-        }
-        server.register(Functions.createEntity) { arguments, _ in
-            try await store.createEntity(sessionCode: arguments.sessionCode, title: arguments.title)
-        }
-        server.register(Functions.updateEntity) { arguments, _ in
-            try await store.updateEntity(
-                id: arguments.entityID, changes: arguments.changes, baseVersion: arguments.baseVersion)
-        }
-        server.register(Functions.listEntities) { arguments, _ in
-            try await store.entities(sessionCode: arguments.sessionCode)
-        }
-        server.register(Functions.participantsPage) { arguments, _ in
-            try await store.participantsPage(
-                sessionCode: arguments.sessionCode, cursor: arguments.cursor, pageSize: arguments.pageSize)
-        }
-        server.register(Functions.participantsStream) { arguments, _, yield in
-            while true {
-                try await yield(try await store.participantsUpdate(sessionCode: arguments.sessionCode))
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
-        server.register(Functions.loadProgressive) { arguments, _, yield in
-            let code = arguments.sessionCode
-            try await yield(.session(try await store.session(code: code)))
-            try await yield(.participants(try await store.progressiveParticipants(sessionCode: code)))
-            let analytics = try await store.analytics(sessionCode: code)
-            try await yield(.analytics(analytics))
-            try await yield(.insights(try await store.insights(sessionCode: code, analytics: analytics)))
-        }
-        server.register(Functions.watchEntity) { arguments, context, yield in
-            var lastVersion = context.lastEventID.flatMap { Int($0) } ?? 0
-            while true {
-                let entity = try await store.entity(id: arguments.entityID)
-                if entity.version > lastVersion {
-                    try await yield(EntityWatchEvent(entity: entity), cursor: String(entity.version))
-                    lastVersion = entity.version
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
+        await store.close()
+        directory.remove()
     }
 }
 

@@ -7,9 +7,11 @@ import Testing
 /// Pattern 1 through the Swift client: a `participants.stream` reader sees what other clients do.
 @Suite("Client scenario: streaming updates", .timeLimit(.minutes(2)))
 struct StreamingClientScenarioTests {
-    @Test("a participants stream sees a participant that another client made join")
-    func streamSeesJoinFromAnotherClient() async throws {
-        try await ClientScenarioFixture.with { fixture in
+    @Test(
+        "a participants stream sees a participant that another client made join",
+        arguments: ClientScenarioFixture.Streams.allCases)
+    func streamSeesJoinFromAnotherClient(streams: ClientScenarioFixture.Streams) async throws {
+        try await ClientScenarioFixture.with(streams: streams) { fixture in
             let watcher = fixture.client()
             let other = fixture.client()
             let session = try await watcher.createSession(name: "Streaming scenario")

@@ -30,9 +30,11 @@ struct SyncedEntityConcurrencyTests {
         var conflicts: [SyncConflict]
     }
 
-    @Test("no acknowledged update is lost, versions strictly increase, and every conflict is reported with the current entity")
-    func concurrentWriters() async throws {
-        try await ClientScenarioFixture.with { fixture in
+    @Test(
+        "no acknowledged update is lost, versions strictly increase, and every conflict is reported with the current entity",
+        arguments: ClientScenarioFixture.Streams.allCases)
+    func concurrentWriters(streams: ClientScenarioFixture.Streams) async throws {
+        try await ClientScenarioFixture.with(streams: streams) { fixture in
             let setup = fixture.client()
             let session = try await setup.createSession(name: "Sync scenario")
             let card = try await setup.createEntity(sessionCode: session.code, title: "Shared notes")

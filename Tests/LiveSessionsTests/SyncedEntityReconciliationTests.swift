@@ -7,9 +7,11 @@ import Testing
 /// Pattern 3, one step at a time: optimistic edits, the watch stream and the conflict policy.
 @Suite("SyncedEntity: optimistic edits and the watch stream", .timeLimit(.minutes(2)))
 struct SyncedEntityReconciliationTests {
-    @Test("a remote update arriving on the watch stream reconciles a local optimistic edit")
-    func watchReconcilesOptimisticEdit() async throws {
-        try await ClientScenarioFixture.with { fixture in
+    @Test(
+        "a remote update arriving on the watch stream reconciles a local optimistic edit",
+        arguments: ClientScenarioFixture.Streams.allCases)
+    func watchReconcilesOptimisticEdit(streams: ClientScenarioFixture.Streams) async throws {
+        try await ClientScenarioFixture.with(streams: streams) { fixture in
             let other = fixture.client()
             let session = try await other.createSession(name: "Reconcile scenario")
             let card = try await other.createEntity(sessionCode: session.code, title: "Agenda")

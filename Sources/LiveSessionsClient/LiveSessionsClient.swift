@@ -77,7 +77,8 @@ public struct LiveSessionsClient: Sendable {
     /// loop asks for it, and the sequence ends after the page with `hasMore == false`.
     public func pages(sessionCode: String, pageSize: Int) -> RemotePages<ParticipantsPageArguments, ParticipantsPage> {
         remote.pages(
-            LiveSessionsFunctions.participantsPage, ParticipantsPageArguments(sessionCode: sessionCode, pageSize: pageSize)
+            LiveSessionsFunctions.participantsPage,
+            ParticipantsPageArguments(sessionCode: sessionCode, pageSize: pageSize)
         ) { page, arguments in
             guard page.hasMore, let cursor = page.nextCursor else { return nil }
             var next = arguments

@@ -45,8 +45,10 @@ struct ClientScenarioFixture: Sendable {
         let server = RemoteServer(configuration: .init(logger: .disabled))
         let calls = CallLog()
         server.use(calls.middleware)
-        LiveSessionsApp(store: store, participantsPollInterval: .milliseconds(50), entityPollInterval: .milliseconds(20))
-            .register(on: server)
+        LiveSessionsApp(
+            store: store, participantsPollInterval: .milliseconds(50), entityPollInterval: .milliseconds(20)
+        )
+        .register(on: server)
         if streams == .live {
             LiveSessionsLiveStreams(store: store, queries: LiveQueries(feed: feed)).register(on: server)
         }

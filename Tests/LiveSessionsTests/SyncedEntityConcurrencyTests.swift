@@ -74,7 +74,20 @@ struct SyncedEntityConcurrencyTests {
             let inVersionOrder = acknowledgements.sorted { $0.version < $1.version }.map(\.token)
             let final = try #require(try await setup.entities(sessionCode: session.code).first)
             #expect(final.version == total + 1)
-            #expect(final.notes == inVersionOrder.joined())
+            let finalTokens = stride(from: 0, to: final.notes.count, by: 4).map { offset in
+                let start = final.notes.index(final.notes.startIndex, offsetBy: offset)
+                return String(
+                    final.notes[
+                        start..<(final.notes.index(start, offsetBy: 4, limitedBy: final.notes.endIndex)
+                            ?? final.notes.endIndex)])
+            }
+            let lost = Set(inVersionOrder).subtracting(finalTokens)
+            #expect(
+                lost.isEmpty,
+                "\(lost.count) acknowledged tokens missing from the final notes, such as \(lost.sorted().prefix(5))")
+            #expect(finalTokens.count == total, "\(finalTokens.count) tokens in the final notes")
+            let inOrder = final.notes == inVersionOrder.joined()
+            #expect(inOrder, "the final notes are not the acknowledged tokens in version order")
 
             // Every conflict carries the entity the server had: at version v the notes were
             // exactly the tokens acknowledged by versions 2…v.

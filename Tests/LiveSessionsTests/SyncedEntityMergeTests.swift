@@ -63,7 +63,10 @@ struct SyncedEntityMergeTests {
 
     @Test("changes hold only the fields that differ")
     func changesOnlyDifferences() {
-        let new = Self.edited { $0.title = "New" ; $0.status = .doing }
+        let new = Self.edited {
+            $0.title = "New"
+            $0.status = .doing
+        }
         #expect(EntityMerge.changes(from: Self.base, to: new) == EntityChanges(title: "New", status: .doing))
         #expect(EntityMerge.changes(from: Self.base, to: Self.base).isEmpty)
     }

@@ -224,8 +224,10 @@ public actor SyncedEntity {
     }
 
     private func acknowledgement(of number: Int) async -> Result<Int, SyncedEntityError> {
+        // Callers ask right after enqueuing, in the same actor turn, so the edit can only be
+        // missing if it was refused because the entity is stopped.
         guard queue.contains(where: { $0.number == number }) else {
-            return .failure(lastError ?? .stopped)
+            return .failure(.stopped)
         }
         return await withCheckedContinuation { (waiter: Waiter) in
             waiters[number, default: []].append(waiter)

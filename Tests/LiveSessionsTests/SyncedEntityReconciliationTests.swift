@@ -2,6 +2,7 @@ import Foundation
 import LiveSessionsAPI
 import LiveSessionsClient
 import RemoteFunctions
+import RemoteFunctionsClient
 import Testing
 
 /// Pattern 3, one step at a time: optimistic edits, the watch stream and the conflict policy.
@@ -122,6 +123,59 @@ struct SyncedEntityReconciliationTests {
             #expect(synced.snapshot.entity.title == "Queue")
             #expect(synced.snapshot.lastError != nil)
             #expect(synced.snapshot.isSyncing == false)
+            await synced.stop()
+        }
+    }
+
+    @Test("after stop, edits fail with stopped and the streams finish")
+    func stopFailsEditsAndFinishesStreams() async throws {
+        try await ClientScenarioFixture.with { fixture in
+            let client = fixture.client()
+            let session = try await client.createSession(name: "Stop scenario")
+            let card = try await client.createEntity(sessionCode: session.code, title: "Stop")
+            let synced = client.synced(card)
+            await synced.startWatching()
+            let snapshots = await synced.snapshots()
+            await synced.stop()
+            var count = 0
+            for await _ in snapshots { count += 1 }
+            #expect(count >= 1)
+            do throws(SyncedEntityError) {
+                _ = try await synced.update { $0.notes = "too late" }
+                Issue.record("an edit after stop was accepted")
+            } catch {
+                #expect(error == .stopped)
+            }
+            #expect(synced.snapshot.entity == card)
+            let server = try #require(try await client.entities(sessionCode: session.code).first)
+            #expect(server.version == 1)
+        }
+    }
+
+    @Test("when every allowed attempt conflicts, the edit fails with tooManyConflicts and is withdrawn")
+    func boundedRetries() async throws {
+        try await ClientScenarioFixture.with { fixture in
+            let other = fixture.client()
+            let session = try await other.createSession(name: "Bounded scenario")
+            let card = try await other.createEntity(sessionCode: session.code, title: "Bounded")
+            let synced = fixture.client().synced(
+                card, configuration: SyncedEntity.Configuration(conflictRetry: RetryPolicy(maximumAttempts: 1)))
+            let conflicts = await synced.conflicts()
+            let theirs = try await other.remote.call(
+                LiveSessionsFunctions.updateEntity,
+                UpdateEntityArguments(entityID: card.id, changes: EntityChanges(title: "Theirs"), baseVersion: 1))
+            do throws(SyncedEntityError) {
+                _ = try await synced.update { $0.title = "Mine" }
+                Issue.record("a conflicting edit was acknowledged with one attempt allowed")
+            } catch {
+                #expect(error == .tooManyConflicts(attempts: 1, current: theirs.entity))
+            }
+            var iterator = conflicts.makeAsyncIterator()
+            let conflict = try #require(await iterator.next())
+            #expect(conflict.current == theirs.entity)
+            #expect(conflict.conflictingFields == [.title])
+            #expect(synced.snapshot.entity == theirs.entity)
+            #expect(synced.snapshot.lastError == .tooManyConflicts(attempts: 1, current: theirs.entity))
             await synced.stop()
         }
     }

@@ -138,7 +138,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         var resumptions = Resumptions()
         state.withLock { state in
             guard !state.closed else { return }
-            if event.writable {
+            if event.writable || (event.hangUp && state.connecting) {
                 if state.connecting {
                     finishConnecting(&state, &resumptions)
                 } else {

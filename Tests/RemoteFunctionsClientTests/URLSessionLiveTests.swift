@@ -47,7 +47,8 @@ final class LiveTestServer: Sendable {
             let start = (cursor.flatMap { Int($0) } ?? 0) + 1
             if start <= arguments.count {
                 for index in start...arguments.count {
-                    try await writer.write(ServerSentEvent(event: "next", data: #"{"i":\#(index)}"#, id: "\(index)").encoded())
+                    try await writer.write(
+                        ServerSentEvent(event: "next", data: #"{"i":\#(index)}"#, id: "\(index)").encoded())
                     if cursor == nil && index == arguments.stallAt {
                         // Goes silent (no heartbeat) until the client gives up on this connection.
                         await waitUntilCancelled()

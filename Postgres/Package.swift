@@ -1,0 +1,37 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// The PostgreSQL adapter lives in its own package so that the root package's default build never
+// needs libpq. Build and test it with:
+//
+//     swift build --package-path Postgres
+//     export REMOTE_FUNCTIONS_POSTGRES_URL=$(scripts/postgres-test-cluster.sh start)
+//     swift test --package-path Postgres
+//
+// It depends on the root package by path, so it always builds against the same checkout.
+
+/// The same settings as the root package: Swift 6 language mode (complete strict concurrency),
+/// explicit `any`, internal imports by default, and warnings treated as errors.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "swift-remote-functions-postgres",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "RemoteFunctionsPostgres", targets: ["RemoteFunctionsPostgres"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .target(name: "RemoteFunctionsPostgres", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RemoteFunctionsPostgresTests", dependencies: ["RemoteFunctionsPostgres"],
+            swiftSettings: strictSettings),
+    ]
+)

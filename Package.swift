@@ -70,6 +70,7 @@ let package = Package(
         // Tests.
         tests("RemoteFunctionsHTTPTests", ["RemoteFunctionsHTTP"]),
         tests("RemoteFunctionsTests", ["RemoteFunctions"]),
+        tests("RemoteFunctionsClientTests", ["RemoteFunctionsClient"]),
         tests("RemoteFunctionsServerTests", ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsTesting", "RemoteFunctionsHTTP"]),
         tests("RemoteFunctionsLiveTests", ["RemoteFunctionsLive", "RemoteFunctionsTesting"]),
         tests("LiveSessionsTests", ["LiveSessionsServer", "LiveSessionsClient", "RemoteFunctionsTesting"]),

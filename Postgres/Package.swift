@@ -24,14 +24,31 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RemoteFunctionsPostgres", targets: ["RemoteFunctionsPostgres"]),
+        .library(name: "LiveSessionsPostgres", targets: ["LiveSessionsPostgres"]),
+    ],
+    dependencies: [
+        // The root package, by path; named so that the product references below do not depend
+        // on the name of the directory it was checked out into.
+        .package(name: "swift-remote-functions", path: "..")
     ],
     targets: [
         .systemLibrary(
             name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .target(name: "RemoteFunctionsPostgres", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        .target(
+            name: "LiveSessionsPostgres",
+            dependencies: [
+                "RemoteFunctionsPostgres",
+                .product(name: "RemoteFunctions", package: "swift-remote-functions"),
+                .product(name: "LiveSessionsAPI", package: "swift-remote-functions"),
+                .product(name: "LiveSessionsServer", package: "swift-remote-functions"),
+            ],
+            swiftSettings: strictSettings),
+        // One test target, so that every test needing the server nests in one serialized suite
+        // (one of them restarts PostgreSQL).
         .testTarget(
-            name: "RemoteFunctionsPostgresTests", dependencies: ["RemoteFunctionsPostgres"],
+            name: "PostgresTests", dependencies: ["RemoteFunctionsPostgres", "LiveSessionsPostgres"],
             swiftSettings: strictSettings),
     ]
 )

@@ -28,8 +28,11 @@ import Testing
 
     @Test("change payloads are JSON and read back; other payloads are not changes")
     func changePayload() {
-        let change = PostgresChange(topic: "session:AB\"C", version: 42)
+        let change = PostgresChange(topics: ["session:AB\"C", "entity:7"], version: 42)
         #expect(PostgresChange(payload: change.payload) == change)
+        let unversioned = PostgresChange(topic: "sessions")
+        #expect(PostgresChange(payload: unversioned.payload) == unversioned)
+        #expect(!unversioned.payload.contains("version"))
         #expect(PostgresChange(payload: "hello") == nil)
     }
 }

@@ -1,0 +1,198 @@
+import Synchronization
+
+/// Writes one response to a request: a head, then a body that is either sent whole
+/// (``respond(status:headers:body:)``) or streamed (``writeHead(status:headers:)``,
+/// ``write(_:)``…, ``finish()``).
+///
+/// A streamed body without `Content-Length` uses chunked framing. `write` applies backpressure: it
+/// suspends while the connection's outbound buffer is at its high-water mark, so a slow client never
+/// makes the server buffer more than that. Once the client has gone, `write` throws
+/// ``HTTPError/connectionClosed`` (and the handler's task is cancelled). For a `HEAD` request the
+/// head is sent and body bytes are discarded. `Date` and, when needed, `Connection: close` are added.
+public final class HTTPResponseWriter: Sendable {
+    private enum Phase {
+        case initial
+        case headPending([UInt8])
+        case streaming
+        case finished
+    }
+
+    private struct State {
+        var phase = Phase.initial
+        var chunked = false
+        var bodySuppressed = false
+        var closeAfter = false
+        var declaredLength: Int?
+        var bodyBytesSent = 0
+    }
+
+    private static let lastChunk = Array("0\r\n\r\n".utf8)
+    private static let crlf = Array("\r\n".utf8)
+
+    let channel: SocketChannel
+    private let isHEAD: Bool
+    private let isHTTP10: Bool
+    private let keepAliveRequested: Bool
+    private let closeRequested: @Sendable () -> Bool
+    private let state = Mutex(State())
+
+    init(
+        channel: SocketChannel, isHEAD: Bool, isHTTP10: Bool, keepAliveRequested: Bool,
+        closeRequested: @escaping @Sendable () -> Bool
+    ) {
+        self.channel = channel
+        self.isHEAD = isHEAD
+        self.isHTTP10 = isHTTP10
+        self.keepAliveRequested = keepAliveRequested
+        self.closeRequested = closeRequested
+    }
+
+    /// Sends the status line and headers. Without `Content-Length` the body that follows is chunked.
+    /// The head is coalesced with the first body bytes when they follow at once.
+    public func writeHead(status: Int, headers: HTTPHeaders) async throws {
+        try state.withLock { state throws(HTTPError) in
+            guard case .initial = state.phase else { throw HTTPError(status: 500, message: "Response already started") }
+            state.phase = .headPending(makeHead(&state, status: status, headers: headers, contentLength: nil))
+        }
+        channel.loop.execute { [self] in sendPendingHead() }
+    }
+
+    /// Sends part of the body, suspending while the client is slower than the handler.
+    /// Writes an implicit `200` head first if none was written.
+    public func write(_ bytes: [UInt8]) async throws {
+        if bytes.isEmpty { return }
+        let output = try state.withLock { state throws(HTTPError) -> [UInt8] in
+            var output: [UInt8]
+            switch state.phase {
+            case .initial:
+                output = makeHead(&state, status: 200, headers: HTTPHeaders(), contentLength: nil)
+            case .headPending(let head):
+                output = head
+            case .streaming:
+                output = []
+            case .finished:
+                throw HTTPError(status: 500, message: "Response already finished")
+            }
+            state.phase = .streaming
+            if state.bodySuppressed { return output }
+            state.bodyBytesSent += bytes.count
+            if state.chunked {
+                output.append(contentsOf: String(bytes.count, radix: 16).utf8)
+                output.append(contentsOf: Self.crlf)
+                output.append(contentsOf: bytes)
+                output.append(contentsOf: Self.crlf)
+            } else if output.isEmpty {
+                output = bytes
+            } else {
+                output.append(contentsOf: bytes)
+            }
+            return output
+        }
+        if !output.isEmpty { try await channel.send(output) }
+    }
+
+    /// Ends the response (the last chunk for chunked framing). Calling it again does nothing.
+    /// Writes an implicit empty `200` response if nothing was written.
+    public func finish() async throws {
+        let output = state.withLock { state -> [UInt8] in
+            var output: [UInt8]
+            switch state.phase {
+            case .initial:
+                output = makeHead(&state, status: 200, headers: HTTPHeaders(), contentLength: 0)
+            case .headPending(let head):
+                output = head
+            case .streaming:
+                output = []
+            case .finished:
+                return []
+            }
+            state.phase = .finished
+            if !state.bodySuppressed {
+                if state.chunked {
+                    output.append(contentsOf: Self.lastChunk)
+                } else if let declared = state.declaredLength, declared != state.bodyBytesSent {
+                    state.closeAfter = true
+                }
+            }
+            return output
+        }
+        if !output.isEmpty { try await channel.send(output) }
+    }
+
+    /// Sends a complete response with `Content-Length` in one write.
+    public func respond(status: Int, headers: HTTPHeaders, body: [UInt8]) async throws {
+        let output = try state.withLock { state throws(HTTPError) -> [UInt8] in
+            guard case .initial = state.phase else { throw HTTPError(status: 500, message: "Response already started") }
+            var output = makeHead(&state, status: status, headers: headers, contentLength: body.count)
+            state.phase = .finished
+            if !state.bodySuppressed { output.append(contentsOf: body) }
+            return output
+        }
+        try await channel.send(output)
+    }
+
+    /// Whether a head was written (so an error can no longer become an error response).
+    var hasStarted: Bool {
+        state.withLock { state in
+            if case .initial = state.phase { return false }
+            return true
+        }
+    }
+
+    /// Whether the response is complete.
+    var isFinished: Bool {
+        state.withLock { state in
+            if case .finished = state.phase { return true }
+            return false
+        }
+    }
+
+    /// Whether the connection must close after this response.
+    var closesConnection: Bool { state.withLock { $0.closeAfter } }
+
+    private func sendPendingHead() {
+        state.withLock { state in
+            guard case .headPending(let head) = state.phase else { return }
+            state.phase = .streaming
+            channel.enqueue(head)
+        }
+    }
+
+    private func makeHead(_ state: inout State, status: Int, headers: HTTPHeaders, contentLength: Int?) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        output.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatusPhrase.phrase(for: status))\r\n".utf8)
+        headers.write(into: &output)
+        if headers["date"] == nil { output.append(contentsOf: DateHeaderCache.line) }
+        let forbidsBody = HTTPStatusPhrase.forbidsBody(status)
+        state.bodySuppressed = isHEAD || forbidsBody
+        if let declared = headers["content-length"] {
+            state.declaredLength = Int(declared)
+        } else if headers["transfer-encoding"] != nil {
+            state.chunked = !forbidsBody
+        } else if let contentLength {
+            if !forbidsBody { output.append(contentsOf: "content-length: \(contentLength)\r\n".utf8) }
+            state.declaredLength = contentLength
+        } else if forbidsBody {
+            state.declaredLength = 0
+        } else if isHTTP10 {
+            state.closeAfter = true
+        } else {
+            output.append(contentsOf: "transfer-encoding: chunked\r\n".utf8)
+            state.chunked = true
+        }
+        if let connection = headers["connection"], connection.lowercased().contains("close") {
+            state.closeAfter = true
+        }
+        if !keepAliveRequested || closeRequested() { state.closeAfter = true }
+        if headers["connection"] == nil {
+            if state.closeAfter {
+                output.append(contentsOf: "connection: close\r\n".utf8)
+            } else if isHTTP10 {
+                output.append(contentsOf: "connection: keep-alive\r\n".utf8)
+            }
+        }
+        output.append(contentsOf: Self.crlf)
+        return output
+    }
+}

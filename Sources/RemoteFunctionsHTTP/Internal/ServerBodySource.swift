@@ -1,0 +1,106 @@
+import Synchronization
+
+/// The body of one request on a ``ServerConnection``: pulls body events from the connection's
+/// parser, enforces the size limit, and sends `100 Continue` on the first read when it was expected.
+final class ServerBodySource: RequestBodySource {
+    private struct State {
+        var received = 0
+        var complete: Bool
+        var failed = false
+        var continueSent = false
+    }
+
+    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    let declaredLength: Int?
+    private let connection: ServerConnection
+    private let expectsContinue: Bool
+    private let writer: HTTPResponseWriter
+    private let state: Mutex<State>
+
+    init(connection: ServerConnection, head: HTTPRequestHead, writer: HTTPResponseWriter) {
+        self.connection = connection
+        self.writer = writer
+        self.expectsContinue = head.expectsContinue
+        switch head.framing {
+        case .contentLength(let length):
+            declaredLength = length
+            state = Mutex(State(complete: false))
+        case .chunked:
+            declaredLength = nil
+            state = Mutex(State(complete: false))
+        case .none, .untilClose:
+            declaredLength = head.framing == .none ? 0 : nil
+            state = Mutex(State(complete: true))
+        }
+    }
+
+    /// Whether the whole body has been read.
+    var isComplete: Bool { state.withLock { $0.complete } }
+
+    func reject() {
+        state.withLock { $0.failed = true }
+    }
+
+    func nextChunk(limit: Int) async throws -> [UInt8]? {
+        let sendContinue = try state.withLock { state throws(HTTPError) -> Bool in
+            if state.complete { return false }
+            if state.failed { throw HTTPError.payloadTooLarge }
+            if expectsContinue && !state.continueSent {
+                state.continueSent = true
+                return true
+            }
+            return false
+        }
+        if isComplete { return nil }
+        if sendContinue && !writer.hasStarted { connection.channel.enqueue(Self.continueLine) }
+        let event: HTTPRequestParser.Event
+        do {
+            event = try await connection.nextBodyEvent()
+        } catch let error as HTTPParseError {
+            state.withLock { $0.failed = true }
+            throw HTTPError(status: error.status, message: error.reason)
+        } catch {
+            state.withLock { $0.failed = true }
+            throw error
+        }
+        switch event {
+        case .body(let bytes):
+            return try state.withLock { state throws(HTTPError) -> [UInt8] in
+                state.received += bytes.count
+                if state.received > limit {
+                    state.failed = true
+                    throw HTTPError.payloadTooLarge
+                }
+                return bytes
+            }
+        case .end:
+            state.withLock { $0.complete = true }
+            return nil
+        case .head:
+            state.withLock { $0.failed = true }
+            throw HTTPError.badRequest
+        }
+    }
+
+    /// Reads and drops the rest of the body if it is at most `limit` bytes; returns whether the
+    /// connection is still in step (false: it must close).
+    func discardRemainder(upTo limit: Int) async -> Bool {
+        let (complete, failed, received, continueSent) = state.withLock {
+            ($0.complete, $0.failed, $0.received, $0.continueSent)
+        }
+        if complete { return true }
+        if failed || (expectsContinue && !continueSent) { return false }
+        if let declaredLength, declaredLength - received > limit { return false }
+        var discarded = 0
+        do {
+            while let chunk = try await nextChunk(limit: Int.max) {
+                discarded += chunk.count
+                if discarded > limit { return false }
+            }
+        } catch {
+            return false
+        }
+        return true
+    }
+}

@@ -45,10 +45,19 @@ let package = Package(
                 .product(name: "LiveSessionsServer", package: "swift-remote-functions"),
             ],
             swiftSettings: strictSettings),
+        // Benchmark (bench/postgres.sh builds it in release); not part of any test run.
+        .executableTarget(
+            name: "postgres-bench",
+            dependencies: [
+                "RemoteFunctionsPostgres", "LiveSessionsPostgres",
+                .product(name: "LiveSessionsAPI", package: "swift-remote-functions"),
+            ],
+            swiftSettings: strictSettings),
         // One test target, so that every test needing the server nests in one serialized suite
         // (one of them restarts PostgreSQL).
         .testTarget(
-            name: "PostgresTests", dependencies: ["RemoteFunctionsPostgres", "LiveSessionsPostgres"],
+            name: "PostgresTests",
+            dependencies: ["RemoteFunctionsPostgres", "LiveSessionsPostgres"],
             swiftSettings: strictSettings),
     ]
 )

@@ -10,9 +10,10 @@ extension PostgresLiveSessionsStore {
         let code = LiveSessionsRules.sessionCode(sessionCode)
         return try await read { connection in
             _ = try Self.requireSession(connection, code: code)
-            let total = try connection.queryFirst("SELECT count(*) FROM participants WHERE session_code = $1", [code]) {
-                try $0.int(0)
-            } ?? 0
+            let total =
+                try connection.queryFirst("SELECT count(*) FROM participants WHERE session_code = $1", [code]) {
+                    try $0.int(0)
+                } ?? 0
             let recent = try connection.query(
                 """
                 SELECT \(PostgresLiveSessionsRows.participantColumns) FROM participants
@@ -72,14 +73,15 @@ extension PostgresLiveSessionsStore {
             let inactive = try connection.query(
                 "SELECT status <> 'active' FROM participants WHERE session_code = $1 ORDER BY joined_at, id", [code]
             ) { try $0.bool(0) }
-            let shared = try connection.queryFirst(
-                """
-                SELECT count(*), coalesce(sum(n), 0) FROM (
-                    SELECT count(*) AS n FROM participants WHERE session_code = $1
-                    GROUP BY name HAVING count(*) > 1
-                ) AS shared
-                """, [code]
-            ) { (names: try $0.int(0), participants: try $0.int(1)) } ?? (names: 0, participants: 0)
+            let shared =
+                try connection.queryFirst(
+                    """
+                    SELECT count(*), coalesce(sum(n), 0) FROM (
+                        SELECT count(*) AS n FROM participants WHERE session_code = $1
+                        GROUP BY name HAVING count(*) > 1
+                    ) AS shared
+                    """, [code]
+                ) { (names: try $0.int(0), participants: try $0.int(1)) } ?? (names: 0, participants: 0)
             return (inactive, shared)
         }
         return LiveSessionsRules.insights(

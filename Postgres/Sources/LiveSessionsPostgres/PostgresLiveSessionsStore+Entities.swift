@@ -7,7 +7,8 @@ extension PostgresLiveSessionsStore {
     /// Adds a card to a session's board: version 1, empty notes, status `todo`.
     public func createEntity(sessionCode: String, title: String) async throws -> Entity {
         let code = LiveSessionsRules.sessionCode(sessionCode)
-        let title = try LiveSessionsRules.name(title, field: "title", maximumLength: LiveSessionsRules.maximumTitleLength)
+        let title = try LiveSessionsRules.name(
+            title, field: "title", maximumLength: LiveSessionsRules.maximumTitleLength)
         let milliseconds = PostgresLiveSessionsRows.milliseconds(clock())
         return try await write { connection in
             _ = try Self.requireSession(connection, code: code)
@@ -39,7 +40,8 @@ extension PostgresLiveSessionsStore {
         return try await read { connection in
             _ = try Self.requireSession(connection, code: code)
             return try connection.query(
-                "SELECT \(PostgresLiveSessionsRows.entityColumns) FROM entities WHERE session_code = $1 ORDER BY id", [code],
+                "SELECT \(PostgresLiveSessionsRows.entityColumns) FROM entities WHERE session_code = $1 ORDER BY id",
+                [code],
                 PostgresLiveSessionsRows.entity)
         }
     }
@@ -60,7 +62,8 @@ extension PostgresLiveSessionsStore {
         }
         var changes = changes
         if let title = changes.title {
-            changes.title = try LiveSessionsRules.name(title, field: "title", maximumLength: LiveSessionsRules.maximumTitleLength)
+            changes.title = try LiveSessionsRules.name(
+                title, field: "title", maximumLength: LiveSessionsRules.maximumTitleLength)
         }
         if let notes = changes.notes {
             changes.notes = try LiveSessionsRules.notes(notes)
@@ -78,7 +81,8 @@ extension PostgresLiveSessionsStore {
                 UPDATE entities SET title = $1, notes = $2, status = $3, version = version + 1, updated_at = $4
                 WHERE id = $5 AND version = $6 RETURNING \(PostgresLiveSessionsRows.entityColumns)
                 """,
-                [next.title, next.notes, next.status.rawValue, milliseconds, id, baseVersion], PostgresLiveSessionsRows.entity)
+                [next.title, next.notes, next.status.rawValue, milliseconds, id, baseVersion],
+                PostgresLiveSessionsRows.entity)
             guard let stored else {
                 return (.conflict(current: try Self.requireEntity(connection, id: id)), topics: [])
             }
@@ -91,7 +95,8 @@ extension PostgresLiveSessionsStore {
 
     static func fetchEntity(_ connection: PostgresConnection, id: Int) throws -> Entity? {
         try connection.queryFirst(
-            "SELECT \(PostgresLiveSessionsRows.entityColumns) FROM entities WHERE id = $1", [id], PostgresLiveSessionsRows.entity)
+            "SELECT \(PostgresLiveSessionsRows.entityColumns) FROM entities WHERE id = $1", [id],
+            PostgresLiveSessionsRows.entity)
     }
 
     static func requireEntity(_ connection: PostgresConnection, id: Int) throws -> Entity {

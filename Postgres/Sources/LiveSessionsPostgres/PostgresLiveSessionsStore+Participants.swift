@@ -18,14 +18,21 @@ extension PostgresLiveSessionsStore {
                 "INSERT INTO participants (session_code, name, status, joined_at) VALUES ($1, $2, 'active', $3) RETURNING id",
                 [code, name, milliseconds]
             ) { try $0.int(0) }
-            guard let id else { throw PostgresError(kind: .statementFailed, message: "INSERT … RETURNING returned no row") }
+            guard let id else {
+                throw PostgresError(kind: .statementFailed, message: "INSERT … RETURNING returned no row")
+            }
             try Self.recordEvent(connection, sessionCode: code, participantID: id, kind: "join", at: milliseconds)
-            return (Participant(id: id, name: name, status: .active, joinedAt: now), topics: [LiveSessionsStore.sessionTopic(code)])
+            return (
+                Participant(id: id, name: name, status: .active, joinedAt: now),
+                topics: [LiveSessionsStore.sessionTopic(code)]
+            )
         }
     }
 
     /// Changes a participant's status; `not_found` when the participant is not in the session.
-    public func setStatus(sessionCode: String, participantID: Int, status: ParticipantStatus) async throws -> Participant {
+    public func setStatus(sessionCode: String, participantID: Int, status: ParticipantStatus) async throws
+        -> Participant
+    {
         let code = LiveSessionsRules.sessionCode(sessionCode)
         let milliseconds = PostgresLiveSessionsRows.milliseconds(clock())
         return try await write { connection in
@@ -40,7 +47,8 @@ extension PostgresLiveSessionsStore {
             else {
                 throw RemoteError(.notFound, "participant \(participantID) is not in session \(code)")
             }
-            try Self.recordEvent(connection, sessionCode: code, participantID: participantID, kind: "status", at: milliseconds)
+            try Self.recordEvent(
+                connection, sessionCode: code, participantID: participantID, kind: "status", at: milliseconds)
             return (participant, topics: [LiveSessionsStore.sessionTopic(code)])
         }
     }
@@ -57,7 +65,8 @@ extension PostgresLiveSessionsStore {
             guard deleted == 1 else {
                 throw RemoteError(.notFound, "participant \(participantID) is not in session \(code)")
             }
-            try Self.recordEvent(connection, sessionCode: code, participantID: participantID, kind: "leave", at: milliseconds)
+            try Self.recordEvent(
+                connection, sessionCode: code, participantID: participantID, kind: "leave", at: milliseconds)
             return ((), topics: [LiveSessionsStore.sessionTopic(code)])
         }
     }
@@ -79,7 +88,8 @@ extension PostgresLiveSessionsStore {
                 """,
                 [code, ParticipantsUpdate.participantLimit], PostgresLiveSessionsRows.participant)
             return ParticipantsUpdate(
-                participants: participants, timestamp: now, stats: ParticipantStats(total: byStatus.total, byStatus: byStatus))
+                participants: participants, timestamp: now,
+                stats: ParticipantStats(total: byStatus.total, byStatus: byStatus))
         }
     }
 
@@ -88,7 +98,9 @@ extension PostgresLiveSessionsStore {
     public func participantsPage(sessionCode: String, cursor: String?, pageSize: Int) async throws -> ParticipantsPage {
         let code = LiveSessionsRules.sessionCode(sessionCode)
         let pageSize = try LiveSessionsRules.pageSize(pageSize)
-        let afterID = try cursor.map { cursor throws(RemoteError) in try LiveSessionsRules.participantID(fromCursor: cursor) } ?? 0
+        let afterID =
+            try cursor.map { cursor throws(RemoteError) in try LiveSessionsRules.participantID(fromCursor: cursor) }
+            ?? 0
         return try await read { connection in
             _ = try Self.requireSession(connection, code: code)
             var items = try connection.query(

@@ -10,7 +10,8 @@ extension PostgresLiveSessionsStore {
     /// generated participants leaving again (deleted and recorded as leaves). Rows are inserted
     /// 5 000 at a time with `unnest` over array parameters.
     public func seedLargeSession(name: String, participantCount: Int) async throws -> Session {
-        let name = try LiveSessionsRules.name(name, field: "name", maximumLength: LiveSessionsRules.maximumSessionNameLength)
+        let name = try LiveSessionsRules.name(
+            name, field: "name", maximumLength: LiveSessionsRules.maximumSessionNameLength)
         let now = LiveSessionsRules.millisecondPrecision(clock())
         let nowMilliseconds = PostgresLiveSessionsRows.milliseconds(now)
         let count = max(0, participantCount)
@@ -29,7 +30,9 @@ extension PostgresLiveSessionsStore {
             var joinTimes: [Int64] = (0..<(count + leavers)).map { _ in
                 let offset =
                     Double.random(in: 0..<1, using: &generator) < 0.3
-                    ? min(max(Self.normal(mean: 40 * 60_000, standardDeviation: 6 * 60_000, using: &generator), 0), span - 1)
+                    ? min(
+                        max(Self.normal(mean: 40 * 60_000, standardDeviation: 6 * 60_000, using: &generator), 0),
+                        span - 1)
                     : Double.random(in: 0..<span, using: &generator)
                 return Int64(start + offset)
             }
@@ -40,7 +43,8 @@ extension PostgresLiveSessionsStore {
                 let progress = Double(index) / Double(max(joinTimes.count, 1))
                 let inactiveChance = 0.2 + 0.35 * (1 - progress)
                 let roll = Double.random(in: 0..<1, using: &generator)
-                let status: ParticipantStatus = roll < inactiveChance * 0.6 ? .idle : roll < inactiveChance ? .away : .active
+                let status: ParticipantStatus =
+                    roll < inactiveChance * 0.6 ? .idle : roll < inactiveChance ? .away : .active
                 names.append(LiveSessionsRules.demoName(using: &generator))
                 statuses.append(status.rawValue)
             }
@@ -78,7 +82,8 @@ extension PostgresLiveSessionsStore {
             }
             if !leaverIDs.isEmpty {
                 try connection.run(
-                    "DELETE FROM participants WHERE id = ANY($1::bigint[])", [Self.arrayLiteral(leaverIDs.map(String.init))])
+                    "DELETE FROM participants WHERE id = ANY($1::bigint[])",
+                    [Self.arrayLiteral(leaverIDs.map(String.init))])
                 try connection.run(
                     """
                     INSERT INTO participant_events (session_code, participant_id, kind, at)
@@ -93,13 +98,17 @@ extension PostgresLiveSessionsStore {
 
     /// A PostgreSQL array literal of quoted elements: `{"a","b \"c\""}`.
     static func arrayLiteral(_ elements: some Sequence<String>) -> String {
-        "{" + elements.map { element in
-            "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
+        "{"
+            + elements.map { element in
+                "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    + "\""
+            }.joined(separator: ",") + "}"
     }
 
     /// A normally distributed value (Box–Muller).
-    static func normal(mean: Double, standardDeviation: Double, using generator: inout some RandomNumberGenerator) -> Double {
+    static func normal(mean: Double, standardDeviation: Double, using generator: inout some RandomNumberGenerator)
+        -> Double
+    {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &generator)
         let u2 = Double.random(in: 0..<1, using: &generator)
         return mean + standardDeviation * (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * .pi * u2)

@@ -6,7 +6,8 @@ import RemoteFunctionsPostgres
 extension PostgresLiveSessionsStore {
     /// Creates a session with a fresh random code.
     public func createSession(name: String) async throws -> Session {
-        let name = try LiveSessionsRules.name(name, field: "name", maximumLength: LiveSessionsRules.maximumSessionNameLength)
+        let name = try LiveSessionsRules.name(
+            name, field: "name", maximumLength: LiveSessionsRules.maximumSessionNameLength)
         let now = LiveSessionsRules.millisecondPrecision(clock())
         return try await write { connection in
             // A collision among ~10⁹ codes is rare; retry a few times rather than fail.

@@ -71,7 +71,9 @@ public final class PostgresLiveSessionsStore: LiveSessionsStorage {
     }
 
     /// Runs `body` in a repeatable-read transaction, so every statement sees one snapshot.
-    func read<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> Result) async throws -> Result {
+    func read<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> Result) async throws
+        -> Result
+    {
         try await pool.transaction(isolation: .repeatableRead, body)
     }
 }

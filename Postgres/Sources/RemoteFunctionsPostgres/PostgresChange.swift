@@ -46,7 +46,8 @@ extension PostgresConnection {
     /// Publishes `change` with `pg_notify` on `channel`. Call it inside the writer's transaction:
     /// listeners then receive it only once the transaction commits, and never if it rolls back.
     /// PostgreSQL delivers the notifications of different transactions in commit order.
-    public func publish(_ change: PostgresChange, channel: String = PostgresChange.defaultChannel) throws(PostgresError) {
+    public func publish(_ change: PostgresChange, channel: String = PostgresChange.defaultChannel) throws(PostgresError)
+    {
         try notify(channel: channel, payload: change.payload)
     }
 }

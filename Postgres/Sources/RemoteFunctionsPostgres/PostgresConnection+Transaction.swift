@@ -29,7 +29,8 @@ extension PostgresConnection {
             let result = try body(self)
             if isInFailedTransaction {
                 throw PostgresError(
-                    kind: .transactionAborted, message: "a statement failed inside the transaction, which was rolled back")
+                    kind: .transactionAborted,
+                    message: "a statement failed inside the transaction, which was rolled back")
             }
             try execute("COMMIT")
             return result

@@ -45,8 +45,7 @@ public final class PostgresConnection {
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
         defer {
-            keywords.forEach { free($0) }
-            values.forEach { free($0) }
+            for pointer in keywords + values { free(pointer) }
         }
         var keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
         var valuePointers = values.map { UnsafePointer($0) } + [nil]
@@ -62,7 +61,8 @@ public final class PostgresConnection {
         // Notices (such as "relation already exists, skipping") would go to stderr; drop them.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
-        let result = PQexec(connection, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET extra_float_digits TO 3")
+        let result = PQexec(
+            connection, "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET extra_float_digits TO 3")
         defer { PQclear(result) }
         try check(result)
     }
@@ -181,7 +181,9 @@ public final class PostgresConnection {
     /// The number of statements currently prepared on this connection.
     public var preparedStatementCount: Int { statements.count }
 
-    private func executePrepared(_ sql: String, _ bindings: [any PostgresBindable]) throws(PostgresError) -> OpaquePointer {
+    private func executePrepared(_ sql: String, _ bindings: [any PostgresBindable]) throws(PostgresError)
+        -> OpaquePointer
+    {
         try withReconnectRetry { () throws(PostgresError) in try executePreparedOnce(sql, bindings) }
     }
 
@@ -190,7 +192,8 @@ public final class PostgresConnection {
     /// immediate shutdown) the connection is reopened and `body` runs once more. Such an answer
     /// means the statement did not run to completion, and outside a transaction nothing else of
     /// the job can be lost, so the retry is safe. Every other failure is thrown as is.
-    private func withReconnectRetry<Result>(_ body: () throws(PostgresError) -> Result) throws(PostgresError) -> Result {
+    private func withReconnectRetry<Result>(_ body: () throws(PostgresError) -> Result) throws(PostgresError) -> Result
+    {
         let isFirstRoundTrip = !hasRoundTrippedInJob && !isInTransaction
         hasRoundTrippedInJob = true
         do {
@@ -205,13 +208,17 @@ public final class PostgresConnection {
         }
     }
 
-    private func executePreparedOnce(_ sql: String, _ bindings: [any PostgresBindable]) throws(PostgresError) -> OpaquePointer {
+    private func executePreparedOnce(_ sql: String, _ bindings: [any PostgresBindable]) throws(PostgresError)
+        -> OpaquePointer
+    {
         let handle = try openHandle()
         let values = bindings.map(\.postgresValue)
         let key = StatementKey(sql: sql, types: values.map(\.typeOID))
         let name = try preparedName(for: key, handle: handle)
         let texts = values.map { $0.text.map { strdup($0) } ?? nil }
-        defer { texts.forEach { free($0) } }
+        defer {
+            for text in texts { free(text) }
+        }
         let pointers = texts.map { UnsafePointer($0) }
         let result = pointers.withUnsafeBufferPointer { buffer in
             PQexecPrepared(handle, name, Int32(buffer.count), buffer.baseAddress, nil, nil, 0)

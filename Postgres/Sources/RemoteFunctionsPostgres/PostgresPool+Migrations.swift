@@ -33,13 +33,15 @@ extension PostgresPool {
             for migration in ordered {
                 let didApply = try connection.transaction { connection in
                     try connection.run("SELECT pg_advisory_xact_lock($1)", [Self.migrationLockKey])
-                    let exists = try connection.queryFirst(
-                        "SELECT 1 FROM schema_migrations WHERE version = $1", [migration.version]
-                    ) { _ in true } ?? false
+                    let exists =
+                        try connection.queryFirst(
+                            "SELECT 1 FROM schema_migrations WHERE version = $1", [migration.version]
+                        ) { _ in true } ?? false
                     guard !exists else { return false }
                     try connection.execute(migration.sql)
                     try connection.run(
-                        "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name])
+                        "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                        [migration.version, migration.name])
                     return true
                 }
                 if didApply { applied.append(migration.version) }
@@ -51,7 +53,9 @@ extension PostgresPool {
     /// The versions recorded in `schema_migrations`, ascending (empty when the table is missing).
     public func appliedMigrationVersions() async throws -> [Int] {
         try await withConnection { connection in
-            let exists = try connection.queryFirst("SELECT to_regclass('schema_migrations') IS NOT NULL") { try $0.bool(0) }
+            let exists = try connection.queryFirst("SELECT to_regclass('schema_migrations') IS NOT NULL") {
+                try $0.bool(0)
+            }
             guard exists == true else { return [] }
             return try connection.query("SELECT version FROM schema_migrations ORDER BY version") { try $0.int(0) }
         }

@@ -1,5 +1,5 @@
-public import Foundation
 internal import CLibPQ
+public import Foundation
 
 /// One row of a result, valid only inside the closure that receives it.
 ///
@@ -146,7 +146,8 @@ public struct PostgresRow {
 
     private func nullColumn(_ column: Int) -> PostgresError {
         if column < 0 || column >= columnCount {
-            return PostgresError(kind: .decodingFailed, message: "column \(column) is out of range (\(columnCount) columns)")
+            return PostgresError(
+                kind: .decodingFailed, message: "column \(column) is out of range (\(columnCount) columns)")
         }
         return PostgresError(kind: .decodingFailed, message: "column \(column) (\(columnName(column))) is NULL")
     }

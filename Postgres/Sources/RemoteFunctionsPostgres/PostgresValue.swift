@@ -43,10 +43,12 @@ public enum PostgresValue: Sendable, Hashable {
         case .boolean(let boolean): boolean ? "t" : "f"
         case .text(let text): text
         case .timestamp(let date): PostgresDateFormat.format(date)
-        case .bytes(let data): "\\x" + data.map { byte in
-                let hex = String(byte, radix: 16)
-                return byte < 16 ? "0" + hex : hex
-            }.joined()
+        case .bytes(let data):
+            "\\x"
+                + data.map { byte in
+                    let hex = String(byte, radix: 16)
+                    return byte < 16 ? "0" + hex : hex
+                }.joined()
         case .null: nil
         }
     }

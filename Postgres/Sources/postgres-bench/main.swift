@@ -144,7 +144,13 @@ if options.json {
         """)
 } else {
     print("changes: \(options.changes), one at a time, \(options.intervalMilliseconds) ms apart")
-    print(String(format: "change→receive (A update start → B listener): p50 %.2f ms  p99 %.2f ms  max %.2f ms", p50, p99, latencies.last ?? .nan))
-    print(String(format: "update+commit on A:                         p50 %.2f ms  p99 %.2f ms", percentile(commitLatencies, 0.5), percentile(commitLatencies, 0.99)))
+    print(
+        String(
+            format: "change→receive (A update start → B listener): p50 %.2f ms  p99 %.2f ms  max %.2f ms", p50, p99,
+            latencies.last ?? .nan))
+    print(
+        String(
+            format: "update+commit on A:                         p50 %.2f ms  p99 %.2f ms",
+            percentile(commitLatencies, 0.5), percentile(commitLatencies, 0.99)))
     print(String(format: "goal p99 ≤ 100 ms: %@", p99 <= 100 ? "met" : "NOT met"))
 }

@@ -49,7 +49,9 @@ extension PostgresLiveTests {
                 }
             }
             #expect(await published.waitFor(count: 1) != nil)
-            try await pool.withConnection { try $0.publish(PostgresChange(topic: "marker", version: 1), channel: channel) }
+            try await pool.withConnection {
+                try $0.publish(PostgresChange(topic: "marker", version: 1), channel: channel)
+            }
             let beforeCommit = try #require(await harness.changes.waitFor(count: 1))
             #expect(beforeCommit.map(\.topics.first) == ["marker"], "nothing of the open transaction is delivered")
             gate.signal()
@@ -64,7 +66,9 @@ extension PostgresLiveTests {
                     throw Abort()
                 }
             }
-            try await pool.withConnection { try $0.publish(PostgresChange(topic: "marker", version: 2), channel: channel) }
+            try await pool.withConnection {
+                try $0.publish(PostgresChange(topic: "marker", version: 2), channel: channel)
+            }
             let afterRollback = try #require(await harness.changes.waitFor(count: 3))
             #expect(afterRollback.map(\.topics.first) == ["marker", "entity:1", "marker"])
             #expect(afterRollback.last?.version == 2)
@@ -91,7 +95,9 @@ extension PostgresLiveTests {
             let secondPID = try #require(harness.backendPID)
             #expect(secondPID != firstPID)
 
-            try await pool.withConnection { try $0.publish(PostgresChange(topic: "after", version: 7), channel: harness.channel) }
+            try await pool.withConnection {
+                try $0.publish(PostgresChange(topic: "after", version: 7), channel: harness.channel)
+            }
             let changes = try #require(await harness.changes.waitFor(count: 1))
             #expect(changes == [PostgresChange(topic: "after", version: 7)])
             await harness.listener.stop()
@@ -100,7 +106,8 @@ extension PostgresLiveTests {
 
         @Test(
             "after a full PostgreSQL restart the listener and the pool reconnect",
-            .enabled(if: PostgresTestDatabase.canRestart, "needs a cluster started by scripts/postgres-test-cluster.sh"))
+            .enabled(if: PostgresTestDatabase.canRestart, "needs a cluster started by scripts/postgres-test-cluster.sh")
+        )
         func reconnectsAfterServerRestart() async throws {
             let url = try PostgresTestDatabase.requireURL()
             let harness = try Harness(url: url)
@@ -113,7 +120,9 @@ extension PostgresLiveTests {
 
             #expect(await harness.resyncs.waitFor(count: 2) != nil, "onResync is called after the restart")
             // The pool's idle connection was closed by the restart; the next job reconnects.
-            try await pool.withConnection { try $0.publish(PostgresChange(topic: "restarted", version: 1), channel: harness.channel) }
+            try await pool.withConnection {
+                try $0.publish(PostgresChange(topic: "restarted", version: 1), channel: harness.channel)
+            }
             let changes = try #require(await harness.changes.waitFor(count: 1))
             #expect(changes.map(\.topics) == [["restarted"]])
             await harness.listener.stop()

@@ -13,8 +13,11 @@ extension PostgresLiveTests {
             let pool = PostgresPool(url: Self.url(url, database: database), configuration: .init(maximumConnections: 4))
 
             let migrations = [
-                PostgresMigration(version: 2, name: "add notes", sql: "ALTER TABLE cards ADD COLUMN notes text NOT NULL DEFAULT ''"),
-                PostgresMigration(version: 1, name: "create cards", sql: "CREATE TABLE cards (id bigserial PRIMARY KEY, title text NOT NULL)"),
+                PostgresMigration(
+                    version: 2, name: "add notes", sql: "ALTER TABLE cards ADD COLUMN notes text NOT NULL DEFAULT ''"),
+                PostgresMigration(
+                    version: 1, name: "create cards",
+                    sql: "CREATE TABLE cards (id bigserial PRIMARY KEY, title text NOT NULL)"),
             ]
             // Four instances starting at once: the advisory lock makes one apply and the rest wait.
             let results = try await withThrowingTaskGroup(of: [Int].self) { group in
@@ -27,11 +30,15 @@ extension PostgresLiveTests {
             #expect(try await pool.migrate(migrations) == [])
             #expect(try await pool.appliedMigrationVersions() == [1, 2])
 
-            let third = migrations + [PostgresMigration(version: 3, name: "index", sql: "CREATE INDEX cards_title ON cards (title)")]
+            let third =
+                migrations + [
+                    PostgresMigration(version: 3, name: "index", sql: "CREATE INDEX cards_title ON cards (title)")
+                ]
             #expect(try await pool.migrate(third) == [3])
             #expect(try await pool.appliedMigrationVersions() == [1, 2, 3])
 
-            let broken = third + [PostgresMigration(version: 4, name: "broken", sql: "ALTER TABLE missing ADD COLUMN x int")]
+            let broken =
+                third + [PostgresMigration(version: 4, name: "broken", sql: "ALTER TABLE missing ADD COLUMN x int")]
             await #expect(throws: PostgresError.self) { try await pool.migrate(broken) }
             #expect(try await pool.appliedMigrationVersions() == [1, 2, 3])
 

@@ -6,15 +6,18 @@ extension PostgresLiveTests {
     @Suite struct Pool {
         @Test("typed parameters round-trip and statements are prepared once per connection")
         func parametersAndPreparedStatements() async throws {
-            let pool = PostgresPool(url: try PostgresTestDatabase.requireURL(), configuration: .init(maximumConnections: 1))
+            let pool = PostgresPool(
+                url: try PostgresTestDatabase.requireURL(), configuration: .init(maximumConnections: 1))
             let date = Date(timeIntervalSince1970: 1_796_399_761.123456)
             let row = try await pool.withConnection { connection in
                 try connection.queryFirst(
                     "SELECT $1::int8, $2::float8, $3::bool, $4::text, $5::timestamptz, $6::bytea, $7::text",
                     [Int64.max, 2.5, true, "héllo 'quoted'", date, Data([0, 1, 254, 255]), String?.none]
                 ) { row in
-                    (try row.int64(0), try row.double(1), try row.bool(2), try row.string(3), try row.date(4),
-                     try row.data(5), row.optionalString(6))
+                    (
+                        try row.int64(0), try row.double(1), try row.bool(2), try row.string(3), try row.date(4),
+                        try row.data(5), row.optionalString(6)
+                    )
                 }
             }
             let values = try #require(row)
@@ -42,7 +45,8 @@ extension PostgresLiveTests {
 
         @Test("more concurrent jobs than connections all complete, on at most that many backends")
         func waitersQueue() async throws {
-            let pool = PostgresPool(url: try PostgresTestDatabase.requireURL(), configuration: .init(maximumConnections: 3))
+            let pool = PostgresPool(
+                url: try PostgresTestDatabase.requireURL(), configuration: .init(maximumConnections: 3))
             let pids = try await withThrowingTaskGroup(of: Int32.self) { group in
                 for _ in 0..<40 {
                     group.addTask {
@@ -65,7 +69,9 @@ extension PostgresLiveTests {
         func transactions() async throws {
             let pool = PostgresPool(url: try PostgresTestDatabase.requireURL())
             let table = PostgresTestDatabase.uniqueName("items")
-            try await pool.withConnection { try $0.execute("CREATE TABLE \(table) (id int8 PRIMARY KEY, title text NOT NULL)") }
+            try await pool.withConnection {
+                try $0.execute("CREATE TABLE \(table) (id int8 PRIMARY KEY, title text NOT NULL)")
+            }
 
             try await pool.transaction { connection in
                 try connection.run("INSERT INTO \(table) VALUES ($1, $2)", [1, "one"])
@@ -113,7 +119,8 @@ extension PostgresLiveTests {
 
         @Test("a job that leaves a transaction open does not leak it into the next job")
         func openTransactionIsRolledBack() async throws {
-            let pool = PostgresPool(url: try PostgresTestDatabase.requireURL(), configuration: .init(maximumConnections: 1))
+            let pool = PostgresPool(
+                url: try PostgresTestDatabase.requireURL(), configuration: .init(maximumConnections: 1))
             try await pool.withConnection { try $0.execute("BEGIN; CREATE TEMP TABLE leaked (id int)") }
             let inTransaction = try await pool.withConnection { $0.isInTransaction }
             #expect(!inTransaction)

@@ -56,7 +56,9 @@ enum PostgresTestDatabase {
         let scriptPath: String = clusterScript.path
         let words: [String] = ["/bin/bash", scriptPath, command]
         let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) }
-        defer { arguments.forEach { free($0) } }
+        defer {
+            for argument in arguments { free(argument) }
+        }
         var argv = arguments + [nil]
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, &argv, environ)

@@ -74,7 +74,10 @@ let package = Package(
         tests("RemoteFunctionsHTTPTests", ["RemoteFunctionsHTTP"]),
         tests("RemoteFunctionsTests", ["RemoteFunctions"]),
         tests("RemoteFunctionsClientTests", ["RemoteFunctionsClient"]),
-        tests("RemoteFunctionsServerTests", ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsTesting", "RemoteFunctionsHTTP"]),
+        .testTarget(
+            name: "RemoteFunctionsServerTests",
+            dependencies: ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsTesting", "RemoteFunctionsHTTP"],
+            exclude: ["python"], swiftSettings: strictSettings),
         tests("RemoteFunctionsLiveTests", ["RemoteFunctionsLive", "RemoteFunctionsTesting"]),
         tests("LiveSessionsTests", ["LiveSessionsServer", "LiveSessionsClient", "RemoteFunctionsTesting"]),
     ]

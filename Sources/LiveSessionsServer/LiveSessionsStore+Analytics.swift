@@ -1,5 +1,5 @@
-public import LiveSessionsAPI
 import Foundation
+public import LiveSessionsAPI
 import RemoteFunctionsSQLite
 
 extension LiveSessionsStore {
@@ -9,9 +9,10 @@ extension LiveSessionsStore {
         let code = LiveSessionsValidation.sessionCode(sessionCode)
         return try await database.read { connection in
             _ = try Self.requireSession(connection, code: code)
-            let total = try connection.queryFirst(
-                "SELECT count(*) FROM participants WHERE session_code = ?", [code]
-            ) { $0.int(0) } ?? 0
+            let total =
+                try connection.queryFirst(
+                    "SELECT count(*) FROM participants WHERE session_code = ?", [code]
+                ) { $0.int(0) } ?? 0
             let recent = try connection.query(
                 """
                 SELECT \(LiveSessionsRows.participantColumns) FROM participants
@@ -113,14 +114,15 @@ extension LiveSessionsStore {
             try connection.forEachRow(
                 "SELECT status FROM participants WHERE session_code = ? ORDER BY joined_at, id", [code]
             ) { row in inactive.append(row.string(0) != ParticipantStatus.active.rawValue) }
-            let sharedNames = try connection.queryFirst(
-                """
-                SELECT count(*), coalesce(sum(n), 0) FROM (
-                    SELECT count(*) AS n FROM participants WHERE session_code = ?
-                    GROUP BY name HAVING count(*) > 1
-                )
-                """, [code]
-            ) { (names: $0.int(0), participants: $0.int(1)) } ?? (names: 0, participants: 0)
+            let sharedNames =
+                try connection.queryFirst(
+                    """
+                    SELECT count(*), coalesce(sum(n), 0) FROM (
+                        SELECT count(*) AS n FROM participants WHERE session_code = ?
+                        GROUP BY name HAVING count(*) > 1
+                    )
+                    """, [code]
+                ) { (names: $0.int(0), participants: $0.int(1)) } ?? (names: 0, participants: 0)
             return SessionInsightRules.Facts(
                 inactiveByJoinOrder: inactive, sharedNames: sharedNames.names,
                 participantsWithSharedNames: sharedNames.participants)

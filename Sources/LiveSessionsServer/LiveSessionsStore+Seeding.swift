@@ -1,5 +1,5 @@
-public import LiveSessionsAPI
 import Foundation
+public import LiveSessionsAPI
 import RemoteFunctionsSQLite
 
 extension LiveSessionsStore {
@@ -69,7 +69,8 @@ extension LiveSessionsStore {
             let nowMilliseconds = Int64(now.timeIntervalSince1970 * 1000)
             for leaver in leaverIDs {
                 try deleteParticipant.run([leaver.id])
-                let leftAt = Int64.random(in: leaver.joinedAt...max(leaver.joinedAt, nowMilliseconds), using: &generator)
+                let leftAt = Int64.random(
+                    in: leaver.joinedAt...max(leaver.joinedAt, nowMilliseconds), using: &generator)
                 try insertLeave.run([code, leaver.id, leftAt])
             }
             let session = Session(code: code, name: name, createdAt: Self.millisecondPrecision(now))

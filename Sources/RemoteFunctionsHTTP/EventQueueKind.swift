@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The kernel readiness API an event loop waits on.
 public enum EventQueueKind: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Linux `epoll(7)`: the default on Linux.

@@ -9,7 +9,7 @@ import Synchronization
 /// makes the server buffer more than that. Once the client has gone, `write` throws
 /// ``HTTPError/connectionClosed`` (and the handler's task is cancelled). For a `HEAD` request the
 /// head is sent and body bytes are discarded. `Date` and, when needed, `Connection: close` are added.
-public final class HTTPResponseWriter: Sendable {
+public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     private enum Phase {
         case initial
         case headPending([UInt8])
@@ -54,7 +54,12 @@ public final class HTTPResponseWriter: Sendable {
             guard case .initial = state.phase else { throw HTTPError(status: 500, message: "Response already started") }
             state.phase = .headPending(makeHead(&state, status: status, headers: headers, contentLength: nil))
         }
-        channel.loop.execute { [self] in sendPendingHead() }
+        if channel.loop.isCurrent {
+            // Sent after this loop iteration's jobs, together with any body written meanwhile.
+            channel.loop.deferFlush(self)
+        } else {
+            sendPendingHead()
+        }
     }
 
     /// Sends part of the body, suspending while the client is slower than the handler.
@@ -149,6 +154,10 @@ public final class HTTPResponseWriter: Sendable {
 
     /// Whether the connection must close after this response.
     var closesConnection: Bool { state.withLock { $0.closeAfter } }
+
+    func performDeferredFlush() {
+        sendPendingHead()
+    }
 
     private func sendPendingHead() {
         state.withLock { state in

@@ -43,9 +43,10 @@ extension SQLiteDatabase {
     /// The versions recorded in `schema_migrations`, ascending (empty for a new database).
     public func appliedMigrationVersions() async throws -> [Int] {
         try await read { connection in
-            let exists = try connection.queryFirst(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-            ) { _ in true } ?? false
+            let exists =
+                try connection.queryFirst(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+                ) { _ in true } ?? false
             guard exists else { return [] }
             return try connection.query("SELECT version FROM schema_migrations ORDER BY version") { $0.int(0) }
         }

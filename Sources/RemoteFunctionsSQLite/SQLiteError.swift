@@ -40,8 +40,11 @@ public struct SQLiteError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Builds an error from a connection's last failure.
     static func fromConnection(_ handle: OpaquePointer?, resultCode: Int32, context: String) -> SQLiteError {
-        let detail = handle.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(resultCode))
+        let detail =
+            handle.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            ?? String(cString: sqlite3_errstr(resultCode))
         let extended = handle.map { sqlite3_extended_errcode($0) }
-        return SQLiteError(resultCode: resultCode & 0xFF, extendedResultCode: extended, message: "\(context): \(detail)")
+        return SQLiteError(
+            resultCode: resultCode & 0xFF, extendedResultCode: extended, message: "\(context): \(detail)")
     }
 }

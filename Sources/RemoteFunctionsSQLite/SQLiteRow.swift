@@ -1,5 +1,5 @@
-public import Foundation
 internal import CSQLite
+public import Foundation
 
 /// The current row of a statement, valid only inside the closure that receives it.
 ///

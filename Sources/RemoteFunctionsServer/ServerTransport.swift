@@ -27,4 +27,22 @@ public protocol ServerResponseWriter: Sendable {
 
     /// Ends the response.
     func finish() async throws
+
+    /// Sends a whole response at once: head (with `Content-Length`), body, end. A transport may
+    /// implement it with a single write; the default calls ``writeHead(status:headers:)``,
+    /// ``write(_:)`` and ``finish()``.
+    func respond(status: Int, headers: [(name: String, value: String)], body: [UInt8]) async throws
+}
+
+extension ServerResponseWriter {
+    /// Sends the head, the body and the end with three calls.
+    public func respond(status: Int, headers: [(name: String, value: String)], body: [UInt8]) async throws {
+        var headers = headers
+        if !headers.contains(where: { $0.name.lowercased() == "content-length" }) {
+            headers.append(("Content-Length", String(body.count)))
+        }
+        try await writeHead(status: status, headers: headers)
+        if !body.isEmpty { try await write(body) }
+        try await finish()
+    }
 }

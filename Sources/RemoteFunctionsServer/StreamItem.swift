@@ -7,11 +7,22 @@ public struct StreamItem<Element: Sendable>: Sendable {
     public var element: Element
     /// The cursor of this element, or `nil` when the stream cannot resume from here.
     public var cursor: String?
+    /// The element's JSON when it was encoded ahead of time (see ``EncodedJSON``); the server then
+    /// sends these bytes instead of encoding the element again.
+    public var encoded: EncodedJSON<Element>?
 
     /// Pairs an element with its cursor.
     public init(_ element: Element, cursor: String? = nil) {
         self.element = element
         self.cursor = cursor
+        self.encoded = nil
+    }
+
+    /// Pairs an element with its JSON, encoded once and shared by every subscriber, and its cursor.
+    public init(_ element: Element, encoded: EncodedJSON<Element>, cursor: String? = nil) {
+        self.element = element
+        self.cursor = cursor
+        self.encoded = encoded
     }
 }
 

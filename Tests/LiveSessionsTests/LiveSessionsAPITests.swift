@@ -39,17 +39,22 @@ struct LiveSessionsAPITests {
 
     @Test("the last page encodes an explicit null cursor")
     func pageShape() throws {
-        #expect(try json(ParticipantsPage(items: [], nextCursor: nil, hasMore: false)) == #"{"hasMore":false,"items":[],"nextCursor":null}"#)
+        #expect(
+            try json(ParticipantsPage(items: [], nextCursor: nil, hasMore: false))
+                == #"{"hasMore":false,"items":[],"nextCursor":null}"#)
     }
 
     @Test("argument keys follow the agreed camelCase names")
     func argumentKeys() throws {
-        #expect(try json(UpdateEntityArguments(entityID: 1, changes: EntityChanges(notes: "x"), baseVersion: 2))
-            == #"{"baseVersion":2,"changes":{"notes":"x"},"entityId":1}"#)
-        #expect(try json(SetParticipantStatusArguments(sessionCode: "C", participantID: 7, status: .away))
-            == #"{"participantId":7,"sessionCode":"C","status":"away"}"#)
+        #expect(
+            try json(UpdateEntityArguments(entityID: 1, changes: EntityChanges(notes: "x"), baseVersion: 2))
+                == #"{"baseVersion":2,"changes":{"notes":"x"},"entityId":1}"#)
+        #expect(
+            try json(SetParticipantStatusArguments(sessionCode: "C", participantID: 7, status: .away))
+                == #"{"participantId":7,"sessionCode":"C","status":"away"}"#)
         #expect(try json(EntityWatchEvent(entity: entity)).hasSuffix(#""type":"update","version":3}"#))
-        let page = try RemoteJSON.decode(ParticipantsPageArguments.self, from: Data(#"{"sessionCode":"C","pageSize":5}"#.utf8))
+        let page = try RemoteJSON.decode(
+            ParticipantsPageArguments.self, from: Data(#"{"sessionCode":"C","pageSize":5}"#.utf8))
         #expect(page == ParticipantsPageArguments(sessionCode: "C", cursor: nil, pageSize: 5))
     }
 }

@@ -51,16 +51,34 @@ struct LiveSessionsStoreTests {
                 (.invalidArgument, { _ = try await store.createSession(name: String(repeating: "x", count: 101)) }),
                 (.invalidArgument, { _ = try await store.join(sessionCode: session.code, name: "") }),
                 (.invalidArgument, { _ = try await store.join(sessionCode: session.code, name: "two\nlines") }),
-                (.invalidArgument, { _ = try await store.join(sessionCode: session.code, name: String(repeating: "n", count: 81)) }),
+                (
+                    .invalidArgument,
+                    { _ = try await store.join(sessionCode: session.code, name: String(repeating: "n", count: 81)) }
+                ),
                 (.notFound, { _ = try await store.join(sessionCode: "ZZZZZZ", name: "Ada") }),
                 (.notFound, { _ = try await store.session(code: "ZZZZZZ") }),
-                (.notFound, { _ = try await store.setStatus(sessionCode: session.code, participantID: 999, status: .away) }),
+                (
+                    .notFound,
+                    { _ = try await store.setStatus(sessionCode: session.code, participantID: 999, status: .away) }
+                ),
                 (.notFound, { try await store.leave(sessionCode: session.code, participantID: 999) }),
                 (.notFound, { _ = try await store.entity(id: 999) }),
                 (.invalidArgument, { _ = try await store.createEntity(sessionCode: session.code, title: " ") }),
-                (.invalidArgument, { _ = try await store.participantsPage(sessionCode: session.code, cursor: nil, pageSize: 0) }),
-                (.invalidArgument, { _ = try await store.participantsPage(sessionCode: session.code, cursor: nil, pageSize: 201) }),
-                (.invalidArgument, { _ = try await store.participantsPage(sessionCode: session.code, cursor: "garbage!", pageSize: 10) }),
+                (
+                    .invalidArgument,
+                    { _ = try await store.participantsPage(sessionCode: session.code, cursor: nil, pageSize: 0) }
+                ),
+                (
+                    .invalidArgument,
+                    { _ = try await store.participantsPage(sessionCode: session.code, cursor: nil, pageSize: 201) }
+                ),
+                (
+                    .invalidArgument,
+                    {
+                        _ = try await store.participantsPage(
+                            sessionCode: session.code, cursor: "garbage!", pageSize: 10)
+                    }
+                ),
             ]
             for (code, operation) in cases {
                 let error = await #expect(throws: RemoteError.self) { try await operation() }
@@ -148,7 +166,8 @@ struct LiveSessionsStoreTests {
             let entity = try await store.createEntity(sessionCode: session.code, title: "Shared")
             let writers = 8
             let updatesPerWriter = 200
-            let results = try await withThrowingTaskGroup(of: (tokens: [String], versions: [Int], conflicts: Int).self) {
+            let results = try await withThrowingTaskGroup(of: (tokens: [String], versions: [Int], conflicts: Int).self)
+            {
                 group in
                 for writer in 0..<writers {
                     group.addTask {
@@ -243,7 +262,8 @@ struct LiveSessionsStoreTests {
             for name in ["A", "B", "C"] { _ = try await store.join(sessionCode: session.code, name: name) }
             let first = try await store.participantsPage(sessionCode: session.code, cursor: nil, pageSize: 2)
             #expect(first.items.map(\.name) == ["A", "B"] && first.hasMore)
-            let second = try await store.participantsPage(sessionCode: session.code, cursor: first.nextCursor, pageSize: 2)
+            let second = try await store.participantsPage(
+                sessionCode: session.code, cursor: first.nextCursor, pageSize: 2)
             #expect(second.items.map(\.name) == ["C"] && !second.hasMore && second.nextCursor == nil)
         }
     }
@@ -294,7 +314,8 @@ struct LiveSessionsStoreTests {
             let insights = try await store.insights(sessionCode: session.code, analytics: analytics)
             #expect(insights.contains { $0.title == "Mostly active" && $0.detail.hasPrefix("60% of 5 participants") })
             #expect(insights.contains { $0.title == "Joining is slowing down" })
-            #expect(insights.contains { $0.title == "4 distinct names" && $0.detail.hasPrefix("1 names are shared by 2") })
+            #expect(
+                insights.contains { $0.title == "4 distinct names" && $0.detail.hasPrefix("1 names are shared by 2") })
             let recent = try await store.progressiveParticipants(sessionCode: session.code)
             #expect(recent.total == 5)
             #expect(recent.recent.first?.name == "Ada Lovelace" && recent.recent.count == 5)

@@ -1,13 +1,15 @@
 import Foundation
-import RemoteFunctionsSQLite
 import Testing
+
+@testable import RemoteFunctionsSQLite
 
 @Suite("SQLite database layer")
 struct SQLiteDatabaseTests {
     private func withDatabase(_ body: (SQLiteDatabase, TemporaryDirectory) async throws -> Void) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let database = try await SQLiteDatabase(path: directory.url.appendingPathComponent("nested/dir/test.sqlite").path)
+        let database = try await SQLiteDatabase(
+            path: directory.url.appendingPathComponent("nested/dir/test.sqlite").path)
         do {
             try await body(database, directory)
         } catch {
@@ -20,7 +22,9 @@ struct SQLiteDatabaseTests {
     @Test("opening creates the directories and sets WAL, synchronous NORMAL and foreign keys")
     func openSetsPragmas() async throws {
         try await withDatabase { database, directory in
-            #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("nested/dir/test.sqlite").path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: directory.url.appendingPathComponent("nested/dir/test.sqlite").path))
             let journal = try await database.write { try $0.queryFirst("PRAGMA journal_mode") { $0.string(0) } }
             #expect(journal == "wal")
             let synchronous = try await database.write { try $0.queryFirst("PRAGMA synchronous") { $0.int(0) } }
@@ -33,10 +37,20 @@ struct SQLiteDatabaseTests {
     @Test("work runs on the database's own threads, never on the caller's")
     func workRunsOnDedicatedThreads() async throws {
         try await withDatabase { database, _ in
-            let writerThread = try await database.write { _ in Thread.current.name ?? "" }
-            let readerThread = try await database.read { _ in Thread.current.name ?? "" }
-            #expect(writerThread == "sqlite-writer")
-            #expect(readerThread.hasPrefix("sqlite-reader-"))
+            #expect(!SQLiteThreadMarker.isDatabaseThread)
+            let writerMarked = try await database.write { _ in SQLiteThreadMarker.isDatabaseThread }
+            let readerMarked = try await database.read { _ in SQLiteThreadMarker.isDatabaseThread }
+            #expect(writerMarked)
+            #expect(readerMarked)
+            let writerThreads = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        try await database.write { _ in UInt(bitPattern: Int(bitPattern: pthread_self())) }
+                    }
+                }
+                return try await group.reduce(into: Set<UInt>()) { $0.insert($1) }
+            }
+            #expect(writerThreads.count == 1, "every write runs on the one writer thread")
         }
     }
 
@@ -46,15 +60,18 @@ struct SQLiteDatabaseTests {
             let date = Date(timeIntervalSince1970: 1_764_863_160.123)
             let blob = Data([0, 1, 2, 255])
             try await database.write { connection in
-                try connection.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT, d INTEGER, iso TEXT)")
+                try connection.execute(
+                    "CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT, d INTEGER, iso TEXT)")
                 try connection.run(
                     "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [Int64.max, 2.5, "héllo 👋", blob, String?.none, date, SQLiteValue.iso8601(date)])
             }
             let row = try await database.read { connection in
                 try connection.queryFirst("SELECT i, r, s, b, n, d, iso FROM t") { row in
-                    (row.int64(0), row.double(1), row.string(2), row.data(3), row.optionalString(4), row.isNull(4),
-                        row.date(5), row.date(6), row.value(2))
+                    (
+                        row.int64(0), row.double(1), row.string(2), row.data(3), row.optionalString(4), row.isNull(4),
+                        row.date(5), row.date(6), row.value(2)
+                    )
                 }
             }
             let values = try #require(row)

@@ -9,7 +9,14 @@ final class StoreFixture: Sendable {
     final class State: Sendable {
         let now: Mutex<Date>
         let commits = Mutex<[[String]]>([])
-        init(now: Date) { self.now = Mutex(now) }
+        /// Every commit's topics, as they happen.
+        let commitStream: AsyncStream<[String]>
+        let commitContinuation: AsyncStream<[String]>.Continuation
+
+        init(now: Date) {
+            self.now = Mutex(now)
+            (commitStream, commitContinuation) = AsyncStream.makeStream()
+        }
     }
 
     let directory: TemporaryDirectory
@@ -23,7 +30,10 @@ final class StoreFixture: Sendable {
         self.state = state
         self.store = try await LiveSessionsStore.open(
             dataDirectory: directory.path,
-            onCommit: { topics in state.commits.withLock { $0.append(topics) } },
+            onCommit: { topics in
+                state.commits.withLock { $0.append(topics) }
+                state.commitContinuation.yield(topics)
+            },
             clock: { state.now.withLock { $0 } })
     }
 

@@ -29,6 +29,25 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("a head written alone reaches the client before any body is written", arguments: EventQueueKind.allCases)
+    func headBeforeBody(kind: EventQueueKind) async throws {
+        let headSeen = Signal()
+        try await withTestServer(testConfiguration(kind)) { _, writer in
+            try await writer.writeHead(status: 201, headers: ["x-stage": "head"])
+            let seen = await headSeen.wait(timeout: .seconds(10))
+            try await writer.write(Array((seen ? "after" : "head was held back").utf8))
+            try await writer.finish()
+        } _: { port, _ in
+            let client = HTTPClient(eventQueue: kind)
+            let response = try await client.execute(url: "http://127.0.0.1:\(port)/head-first")
+            #expect(response.status == 201)
+            #expect(response.headers["x-stage"] == "head")
+            headSeen.raise()
+            #expect(String(decoding: try await response.body.collect(upTo: 1024), as: UTF8.self) == "after")
+            await client.shutdown()
+        }
+    }
+
     @Test("keep-alive connections are reused", arguments: EventQueueKind.allCases)
     func reuse(kind: EventQueueKind) async throws {
         try await withTestServer(testConfiguration(kind)) { request, writer in

@@ -88,6 +88,12 @@ struct HTTPRequestParserTests {
             status: 400),
         ParserSample(name: "bare LF", text: "GET / HTTP/1.1\nHost: a\n\n", status: 400),
         ParserSample(
+            name: "bare CR in a chunk size line (found by fuzzing)",
+            text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\u{16}\nhello\r\n0\r\n\r\n",
+            status: 400),
+        ParserSample(
+            name: "bare CR in a field value", text: "GET / HTTP/1.1\r\nHost: a\r\nX: 1\r2\r\n\r\n", status: 400),
+        ParserSample(
             name: "bad chunk size", text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
             status: 400),
     ]

@@ -34,7 +34,8 @@ enum SessionInsightRules {
             let counts = analytics.joinsPerMinute.map { Double($0.count) }
             let average = DescriptiveStatistics.mean(counts)
             let variation = average == 0 ? 0 : DescriptiveStatistics.standardDeviation(counts) / average
-            let time = peak.formatted(Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false))
+            let time = peak.formatted(
+                Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false))
             insights.append(
                 Insight(
                     title: variation > 1 ? "Arrivals come in bursts" : "Arrivals are steady",

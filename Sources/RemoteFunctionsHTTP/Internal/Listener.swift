@@ -29,7 +29,7 @@ final class Listener: EventHandler {
         }
         let fd = try PlatformShims.makeStreamSocket(family: address.family)
         do throws(SystemError) {
-            try Syscall.setSocketOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+            try PlatformShims.allowAddressReuse(fd)
             let result = address.withSockAddr { pointer, length in bind(fd, pointer, length) }
             if result != 0 { throw SystemError(operation: "bind", errno: errno) }
             _ = try Syscall.retrying("listen") { listen(fd, Int32(clamping: backlog)) }

@@ -74,11 +74,14 @@ enum PlatformShims {
         }
     }
 
-    /// Lets several sockets bind the same address (`SO_REUSEPORT`): on Linux the kernel then spreads
-    /// connections across them. Elsewhere it is only set, never relied upon.
-    static func allowPortReuse(_ fd: Int32) throws(SystemError) {
+    /// Lets a restarted server bind its port again while old connections sit in TIME_WAIT
+    /// (`SO_REUSEADDR`, the same on every platform).
+    ///
+    /// `SO_REUSEPORT` is deliberately not set: on Linux it lets a second process of the same user bind
+    /// the same port and silently take half the connections, and on the BSDs it means something else
+    /// again. One listener on loop 0 hands accepted sockets to the loops round-robin instead.
+    static func allowAddressReuse(_ fd: Int32) throws(SystemError) {
         try Syscall.setSocketOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
-        try Syscall.setSocketOption(fd, SOL_SOCKET, Int32(SO_REUSEPORT), 1)
     }
 
     /// A descriptor pair for waking a blocked event loop: an eventfd on Linux (both ends the same

@@ -104,10 +104,11 @@ public struct HTTPRequestParser: Sendable {
                 input.consume(length + 2)
                 try fields.add(field)
             case .end:
-                guard let requestLine else { throw .badRequest("Invalid request line") }
-                let completed = fields
-                self.requestLine = nil
-                fields = HTTPHeadFields()
+                guard let requestLine = self.requestLine.take() else {
+                    throw .badRequest("Invalid request line")
+                }
+                var completed = HTTPHeadFields()
+                swap(&completed, &fields)
                 let head = try Self.makeHead(requestLine, completed)
                 body = HTTPBodyDecoder(framing: head.framing)
                 phase = .body
@@ -118,8 +119,8 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private static func makeHead(
-        _ line: HTTPRequestLine,
-        _ fields: HTTPHeadFields
+        _ line: consuming HTTPRequestLine,
+        _ fields: consuming HTTPHeadFields
     ) throws(HTTPParseError) -> HTTPRequestHead {
         let isHTTP11 = line.version == .http1_1
         if isHTTP11 && fields.hostCount == 0 { throw .badRequest("Missing Host header") }

@@ -116,10 +116,11 @@ public struct HTTPResponseParser: Sendable {
                 input.consume(length + 2)
                 try fields.add(field)
             case .end:
-                guard let statusLine else { throw .badRequest("Invalid status line") }
-                let completed = fields
-                self.statusLine = nil
-                fields = HTTPHeadFields()
+                guard let statusLine = self.statusLine.take() else {
+                    throw .badRequest("Invalid status line")
+                }
+                var completed = HTTPHeadFields()
+                swap(&completed, &fields)
                 if statusLine.status < 200 && statusLine.status != 101 { continue }
                 let toHEAD = nextExpectation()
                 let head = try Self.makeHead(statusLine, completed, toHEAD: toHEAD)
@@ -142,8 +143,8 @@ public struct HTTPResponseParser: Sendable {
     }
 
     private static func makeHead(
-        _ line: HTTPStatusLine,
-        _ fields: HTTPHeadFields,
+        _ line: consuming HTTPStatusLine,
+        _ fields: consuming HTTPHeadFields,
         toHEAD: Bool
     ) throws(HTTPParseError) -> HTTPResponseHead {
         let isHTTP11 = line.version == .http1_1

@@ -24,12 +24,13 @@ final class SQLiteWorkerPool: Sendable {
         for index in 0..<threadCount {
             let threadName = threadCount == 1 ? name : "\(name)-\(index)"
             let thread = Thread {
-                // Named from inside: on Linux a name set before `start()` does not reach the
-                // thread itself.
+                // The name is for debuggers only; on Linux it is set from inside the thread.
                 Thread.current.name = threadName
+                SQLiteThreadMarker.markCurrentThread()
                 Self.serve(queue: queue, open: open)
                 exits.threadExited()
             }
+            thread.name = threadName
             thread.start()
         }
     }

@@ -79,7 +79,10 @@ struct HTTPInputBuffer: Sendable {
                 }
                 index += 1
             }
-            return .incomplete(scanned: end - start)
+            // A CR at the very end is looked at again with the byte after it, so a bare CR is reported the
+            // same way however the input is split.
+            let rescanLastCR = end > start && buffer[end - 1] == UInt8(ascii: "\r") ? 1 : 0
+            return .incomplete(scanned: end - start - rescanLastCR)
         }
     }
 

@@ -1,0 +1,10 @@
+import Synchronization
+
+/// One atomic counter that can be shared by reference.
+final class AtomicCounter: Sendable {
+    private let storage = Atomic<Int>(0)
+
+    var value: Int { storage.load(ordering: .relaxed) }
+
+    func increment() { storage.add(1, ordering: .relaxed) }
+}

@@ -1,0 +1,18 @@
+import Foundation
+import RemoteFunctions
+
+/// A value already encoded as wire JSON, so that a stream that sends the same value to many
+/// subscribers (a broadcast, a shared live query) encodes it once instead of once per subscriber.
+///
+/// The type parameter ties the bytes to the element type they encode, so a stream can only send
+/// the JSON of its own element type. Attach it to a ``StreamItem`` with
+/// ``StreamItem/init(_:encoded:cursor:)``.
+public struct EncodedJSON<Value>: Sendable, Hashable {
+    /// The JSON bytes, on one line (wire JSON never contains a raw line break).
+    public let bytes: [UInt8]
+
+    /// Encodes `value` with the wire conventions of `RemoteJSON`.
+    public init(_ value: Value) throws where Value: Encodable {
+        self.bytes = Array(try RemoteJSON.encode(value))
+    }
+}

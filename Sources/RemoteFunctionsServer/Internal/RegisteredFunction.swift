@@ -1,0 +1,24 @@
+import Foundation
+import RemoteFunctions
+
+/// A registered handler, erased from its descriptor's generic types so the registry can hold any
+/// function. Arguments arrive as JSON bytes and outputs leave as JSON bytes.
+struct RegisteredFunction: Sendable {
+    /// Decodes the arguments, runs the handler and encodes its output.
+    typealias UnaryInvocation = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> Data
+    /// Decodes the arguments and does whatever must happen before the first frame (for the sequence
+    /// form, building the sequence), so failures there are early errors. Returns the body that
+    /// produces the stream's values.
+    typealias StreamStart = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> StreamBody
+    /// Produces the stream's values into a sink, returning at the normal end.
+    typealias StreamBody = @Sendable (_ sink: StreamEventSink) async throws -> Void
+
+    enum Invocation: Sendable {
+        case unary(UnaryInvocation)
+        case stream(StreamStart)
+    }
+
+    let kind: RemoteFunctionKind
+    let check: RemoteGuard?
+    let invocation: Invocation
+}

@@ -24,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RemoteFunctionsPostgres", targets: ["RemoteFunctionsPostgres"]),
+        .library(name: "RemoteFunctionsPostgresLive", targets: ["RemoteFunctionsPostgresLive"]),
         .library(name: "LiveSessionsPostgres", targets: ["LiveSessionsPostgres"]),
     ],
     dependencies: [
@@ -36,6 +37,12 @@ let package = Package(
             name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
         .target(name: "RemoteFunctionsPostgres", dependencies: ["CLibPQ"], swiftSettings: strictSettings),
+        .target(
+            name: "RemoteFunctionsPostgresLive",
+            dependencies: [
+                "RemoteFunctionsPostgres", .product(name: "RemoteFunctionsLive", package: "swift-remote-functions"),
+            ],
+            swiftSettings: strictSettings),
         .target(
             name: "LiveSessionsPostgres",
             dependencies: [
@@ -57,7 +64,13 @@ let package = Package(
         // (one of them restarts PostgreSQL).
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["RemoteFunctionsPostgres", "LiveSessionsPostgres"],
+            dependencies: [
+                "RemoteFunctionsPostgres", "RemoteFunctionsPostgresLive", "LiveSessionsPostgres",
+                .product(name: "RemoteFunctionsServer", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsClient", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsTesting", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsLive", package: "swift-remote-functions"),
+            ],
             swiftSettings: strictSettings),
     ]
 )

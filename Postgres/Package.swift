@@ -52,6 +52,22 @@ let package = Package(
                 .product(name: "LiveSessionsServer", package: "swift-remote-functions"),
             ],
             swiftSettings: strictSettings),
+        // The multi-instance test fixture: a demo instance on PostgreSQL, in-process or as a process.
+        .target(
+            name: "PostgresDemoFixture",
+            dependencies: [
+                "LiveSessionsPostgres", "RemoteFunctionsPostgresLive",
+                .product(name: "RemoteFunctionsServer", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsLive", package: "swift-remote-functions"),
+            ],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "postgres-demo-instance",
+            dependencies: [
+                "PostgresDemoFixture",
+                .product(name: "RemoteFunctionsHTTPTransport", package: "swift-remote-functions"),
+            ],
+            swiftSettings: strictSettings),
         // Benchmark (bench/postgres.sh builds it in release); not part of any test run.
         .executableTarget(
             name: "postgres-bench",
@@ -65,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "PostgresTests",
             dependencies: [
-                "RemoteFunctionsPostgres", "RemoteFunctionsPostgresLive", "LiveSessionsPostgres",
+                "RemoteFunctionsPostgres", "RemoteFunctionsPostgresLive", "LiveSessionsPostgres", "PostgresDemoFixture",
                 .product(name: "RemoteFunctionsServer", package: "swift-remote-functions"),
                 .product(name: "RemoteFunctionsClient", package: "swift-remote-functions"),
                 .product(name: "RemoteFunctionsTesting", package: "swift-remote-functions"),

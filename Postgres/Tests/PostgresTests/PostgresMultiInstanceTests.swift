@@ -1,47 +1,13 @@
 import Foundation
 import LiveSessionsAPI
 import LiveSessionsPostgres
+import PostgresDemoFixture
 import RemoteFunctions
 import RemoteFunctionsClient
-import RemoteFunctionsLive
 import RemoteFunctionsPostgres
-import RemoteFunctionsPostgresLive
 import RemoteFunctionsServer
 import RemoteFunctionsTesting
 import Testing
-
-/// One server instance of the demo on PostgreSQL: its own pool, change feed, LISTEN relay and
-/// live-query registry, serving the functions the cross-instance tests use over real HTTP.
-struct PostgresTestInstance {
-    let server: RemoteServer
-    let store: PostgresLiveSessionsStore
-    let relay: PostgresChangeRelay
-
-    static func start(url: String, channel: String) async throws -> PostgresTestInstance {
-        let feed = ChangeFeed()
-        let store = try await PostgresLiveSessionsStore.open(url: url, maximumConnections: 4, channel: channel)
-        let relay = try PostgresChangeRelay(feed: feed, options: PostgresConnectionOptions(url: url), channel: channel)
-        let queries = LiveQueries(feed: feed)
-        let server = RemoteServer()
-        server.register(LiveSessionsFunctions.joinParticipant) { arguments, _ in
-            try await store.join(sessionCode: arguments.sessionCode, name: arguments.name)
-        }
-        server.register(LiveSessionsFunctions.participantsStream) { arguments, _ in
-            let code = arguments.sessionCode.uppercased()
-            return queries.subscribe(
-                try LiveQueryKey(function: LiveSessionsFunctions.participantsStream.id, arguments: arguments),
-                topics: ["session:\(code)"], overflow: .latest
-            ) { try await store.participantsUpdate(sessionCode: code) }
-        }
-        relay.start()
-        return PostgresTestInstance(server: server, store: store, relay: relay)
-    }
-
-    func stop() async {
-        await relay.stop()
-        await store.close()
-    }
-}
 
 /// Runs `body` with a deadline; fails the test when the deadline passes first.
 func withDeadline<Result: Sendable>(
@@ -78,8 +44,8 @@ extension PostgresLiveTests {
         func writeThroughAReachesStreamOnB() async throws {
             let url = try PostgresTestDatabase.requireURL()
             let channel = PostgresTestDatabase.uniqueName("instances")
-            let instanceA = try await PostgresTestInstance.start(url: url, channel: channel)
-            let instanceB = try await PostgresTestInstance.start(url: url, channel: channel)
+            let instanceA = try await PostgresDemoInstance.start(url: url, channel: channel)
+            let instanceB = try await PostgresDemoInstance.start(url: url, channel: channel)
             let session = try await instanceA.store.createSession(name: "Cross-instance")
             let arguments = SessionCodeArguments(sessionCode: session.code)
 

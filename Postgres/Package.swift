@@ -72,8 +72,10 @@ let package = Package(
         .executableTarget(
             name: "postgres-bench",
             dependencies: [
-                "RemoteFunctionsPostgres", "LiveSessionsPostgres",
+                "RemoteFunctionsPostgres", "LiveSessionsPostgres", "PostgresDemoFixture",
                 .product(name: "LiveSessionsAPI", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsClient", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsHTTPTransport", package: "swift-remote-functions"),
             ],
             swiftSettings: strictSettings),
         // One test target, so that every test needing the server nests in one serialized suite

@@ -81,5 +81,66 @@ extension PostgresLiveTests {
             await instanceA.stop()
             await instanceB.stop()
         }
+
+        @Test("8 writers spread over two instances, re-applying their edit on conflict, lose no acknowledged update")
+        func eightWritersOverHTTP() async throws {
+            let url = try PostgresTestDatabase.requireURL()
+            let channel = PostgresTestDatabase.uniqueName("writers")
+            let instanceA = try await PostgresDemoInstance.start(url: url, channel: channel)
+            let instanceB = try await PostgresDemoInstance.start(url: url, channel: channel)
+            try await withRemoteServer(instanceA.server) { urlA in
+                try await withRemoteServer(instanceB.server) { urlB in
+                    let clients = [RemoteClient(baseURL: urlA), RemoteClient(baseURL: urlB)]
+                    let session = try await clients[0].call(
+                        LiveSessionsFunctions.createSession, CreateSessionArguments(name: "Writers"))
+                    let created = try await clients[1].call(
+                        LiveSessionsFunctions.createEntity,
+                        CreateEntityArguments(sessionCode: session.code, title: "Shared"))
+                    let updatesPerWriter = 10
+                    let conflicts = try await withThrowingTaskGroup(of: Int.self) { group in
+                        for writer in 0..<8 {
+                            let client = clients[writer % 2]
+                            group.addTask {
+                                var conflicts = 0
+                                var current = created
+                                for update in 0..<updatesPerWriter {
+                                    // The conflict policy (docs/DEMO.md): the user's change to a
+                                    // field the server did not touch is re-applied on top of the
+                                    // current entity, and the update retried with its version.
+                                    while true {
+                                        let result = try await client.call(
+                                            LiveSessionsFunctions.updateEntity,
+                                            UpdateEntityArguments(
+                                                entityID: created.id,
+                                                changes: EntityChanges(notes: current.notes + "w\(writer)-\(update);"),
+                                                baseVersion: current.version))
+                                        switch result {
+                                        case .applied(let entity):
+                                            current = entity
+                                        case .conflict(let newer):
+                                            conflicts += 1
+                                            current = newer
+                                            continue
+                                        }
+                                        break
+                                    }
+                                }
+                                return conflicts
+                            }
+                        }
+                        return try await group.reduce(0, +)
+                    }
+                    let entities = try await clients[0].call(
+                        LiveSessionsFunctions.listEntities, SessionCodeArguments(sessionCode: session.code))
+                    let final = try #require(entities.first)
+                    let tokens = Set(final.notes.split(separator: ";").map(String.init))
+                    #expect(tokens.count == 8 * updatesPerWriter, "every acknowledged update is in the final notes")
+                    #expect(final.version == 1 + 8 * updatesPerWriter)
+                    #expect(conflicts > 0, "the writers did conflict")
+                }
+            }
+            await instanceA.stop()
+            await instanceB.stop()
+        }
     }
 }

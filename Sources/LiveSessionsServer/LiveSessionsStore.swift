@@ -40,13 +40,15 @@ public final class LiveSessionsStore: Sendable {
     }
 
     /// Opens (creating it if needed) `live-sessions.sqlite` in `dataDirectory` and migrates it.
+    /// `configuration` sets, among others, how many reader threads serve reads (default 2).
     public static func open(
         dataDirectory: String,
+        configuration: SQLiteDatabase.Configuration = SQLiteDatabase.Configuration(),
         onCommit: @escaping @Sendable ([String]) -> Void = { _ in },
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> LiveSessionsStore {
         let path = URL(fileURLWithPath: dataDirectory).appendingPathComponent("live-sessions.sqlite").path
-        let database = try await SQLiteDatabase(path: path)
+        let database = try await SQLiteDatabase(path: path, configuration: configuration)
         return try await LiveSessionsStore(database: database, onCommit: onCommit, clock: clock)
     }
 

@@ -41,9 +41,12 @@ public struct ClientResponseBody: AsyncSequence, Sendable {
     /// Creates a body from a stream of chunks and a function that cancels the request. `cancel` is
     /// called at most once, when the reader leaves before the stream finished; the stream is then
     /// terminated too (its `onTermination` runs).
+    ///
+    /// The stream is read one chunk ahead of the reader at most, so a producer that waits for
+    /// demand (such as an unfolding stream) keeps its backpressure.
     public init(chunks: AsyncThrowingStream<[UInt8], any Error>, cancel: @escaping @Sendable () -> Void) {
         let pump = ResponseBodyPump()
-        let (body, source) = Self.makeStream(onCancel: {
+        let (body, source) = Self.makeStream(highWaterMark: 1, onCancel: {
             pump.cancel()
             cancel()
         })

@@ -28,7 +28,7 @@ public struct HTTPRequestBody: Sendable, AsyncSequence {
 
     /// Reads the whole body, failing with ``HTTPError/payloadTooLarge`` once it exceeds `limit` bytes
     /// (at once, without reading, when `Content-Length` exceeds it).
-    public func collect(upTo limit: Int) async throws -> [UInt8] {
+    nonisolated(nonsending) public func collect(upTo limit: Int) async throws -> [UInt8] {
         if let declared = source.declaredLength, declared > limit {
             source.reject()
             throw HTTPError.payloadTooLarge

@@ -28,6 +28,7 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
 
     private static let lastChunk = Array("0\r\n\r\n".utf8)
     private static let crlf = Array("\r\n".utf8)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     let channel: SocketChannel
     private let isHEAD: Bool
@@ -49,7 +50,7 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
 
     /// Sends the status line and headers. Without `Content-Length` the body that follows is chunked.
     /// The head is coalesced with the first body bytes when they follow at once.
-    public func writeHead(status: Int, headers: HTTPHeaders) async throws {
+    nonisolated(nonsending) public func writeHead(status: Int, headers: HTTPHeaders) async throws {
         try state.withLock { state throws(HTTPError) in
             guard case .initial = state.phase else { throw HTTPError(status: 500, message: "Response already started") }
             state.phase = .headPending(makeHead(&state, status: status, headers: headers, contentLength: nil))
@@ -64,7 +65,7 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
 
     /// Sends part of the body, suspending while the client is slower than the handler.
     /// Writes an implicit `200` head first if none was written.
-    public func write(_ bytes: [UInt8]) async throws {
+    nonisolated(nonsending) public func write(_ bytes: [UInt8]) async throws {
         if bytes.isEmpty { return }
         let output = try state.withLock { state throws(HTTPError) -> [UInt8] in
             var output: [UInt8]
@@ -82,7 +83,8 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
             if state.bodySuppressed { return output }
             state.bodyBytesSent += bytes.count
             if state.chunked {
-                output.append(contentsOf: String(bytes.count, radix: 16).utf8)
+                output.reserveCapacity(output.count + bytes.count + 20)
+                Self.appendHex(bytes.count, to: &output)
                 output.append(contentsOf: Self.crlf)
                 output.append(contentsOf: bytes)
                 output.append(contentsOf: Self.crlf)
@@ -93,12 +95,12 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
             }
             return output
         }
-        if !output.isEmpty { try await channel.send(output) }
+        if let rest = try queue(output) { try await channel.send(rest) }
     }
 
     /// Ends the response (the last chunk for chunked framing). Calling it again does nothing.
     /// Writes an implicit empty `200` response if nothing was written.
-    public func finish() async throws {
+    nonisolated(nonsending) public func finish() async throws {
         let output = state.withLock { state -> [UInt8] in
             var output: [UInt8]
             switch state.phase {
@@ -121,11 +123,11 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
             }
             return output
         }
-        if !output.isEmpty { try await channel.send(output) }
+        if let rest = try queue(output) { try await channel.send(rest) }
     }
 
     /// Sends a complete response with `Content-Length` in one write.
-    public func respond(status: Int, headers: HTTPHeaders, body: [UInt8]) async throws {
+    nonisolated(nonsending) public func respond(status: Int, headers: HTTPHeaders, body: [UInt8]) async throws {
         let output = try state.withLock { state throws(HTTPError) -> [UInt8] in
             guard case .initial = state.phase else { throw HTTPError(status: 500, message: "Response already started") }
             var output = makeHead(&state, status: status, headers: headers, contentLength: body.count)
@@ -133,7 +135,15 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
             if !state.bodySuppressed { output.append(contentsOf: body) }
             return output
         }
-        try await channel.send(output)
+        if let rest = try queue(output) { try await channel.send(rest) }
+    }
+
+    /// Queues `bytes` without suspending as far as there is room (usually all of them) and returns
+    /// the rest, which the caller awaits ``SocketChannel/send(_:)`` for. Synchronous, so the common
+    /// case costs no executor switch.
+    private func queue(_ bytes: [UInt8]) throws -> [UInt8]? {
+        let offset = try channel.sendWithoutWaiting(bytes)
+        return offset < bytes.count ? Array(bytes[offset...]) : nil
     }
 
     /// Whether a head was written (so an error can no longer become an error response).
@@ -164,6 +174,16 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
             guard case .headPending(let head) = state.phase else { return }
             state.phase = .streaming
             channel.enqueue(head)
+        }
+    }
+
+    private static func appendHex(_ value: Int, to output: inout [UInt8]) {
+        let digits = Self.hexDigits
+        var shift = (Int.bitWidth - value.leadingZeroBitCount + 3) / 4 * 4 - 4
+        if shift < 0 { shift = 0 }
+        while shift >= 0 {
+            output.append(digits[(value >> shift) & 0xF])
+            shift -= 4
         }
     }
 

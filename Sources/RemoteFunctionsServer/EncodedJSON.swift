@@ -13,6 +13,6 @@ public struct EncodedJSON<Value>: Sendable, Hashable {
 
     /// Encodes `value` with the wire conventions of `RemoteJSON`.
     public init(_ value: Value) throws where Value: Encodable {
-        self.bytes = Array(try RemoteJSON.encode(value))
+        self.bytes = Array(try WireCoders.encode(value))
     }
 }

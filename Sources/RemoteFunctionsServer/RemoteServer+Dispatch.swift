@@ -193,7 +193,7 @@ extension RemoteServer {
     }
 
     private static func frameData(_ error: RemoteError) -> String {
-        guard let data = try? RemoteJSON.encode(error) else {
+        guard let data = try? WireCoders.encode(error) else {
             return #"{"code":"internal","message":"internal error"}"#
         }
         return String(decoding: data, as: UTF8.self)
@@ -205,7 +205,7 @@ extension RemoteServer {
         error: RemoteError, status: Int? = nil, extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
     ) async {
-        let body = (try? RemoteJSON.encode(RemoteError.Envelope(error: error))).map(Array.init)
+        let body = (try? WireCoders.encode(RemoteError.Envelope(error: error))).map(Array.init)
             ?? Array(#"{"error":{"code":"internal","message":"internal error"}}"#.utf8)
         await respond(
             status: status ?? error.code.httpStatus, contentType: RemoteWire.jsonContentType, body: body,

@@ -29,7 +29,7 @@ extension RemoteServer {
         handler: @escaping @Sendable (Arguments, RequestContext, StreamYield<Element>) async throws -> Void
     ) {
         let start: RegisteredFunction.StreamStart = { data, context in
-            let arguments = try RemoteJSON.decode(Arguments.self, from: data)
+            let arguments = try WireCoders.decode(Arguments.self, from: data)
             return { sink in
                 try await handler(arguments, context, StreamYield(items: { item in try await sink.send(item) }))
             }
@@ -47,7 +47,7 @@ extension RemoteServer {
         sequence: @escaping @Sendable (Arguments, RequestContext) async throws -> Items
     ) where Items.Element == StreamItem<Element> {
         let start: RegisteredFunction.StreamStart = { data, context in
-            let arguments = try RemoteJSON.decode(Arguments.self, from: data)
+            let arguments = try WireCoders.decode(Arguments.self, from: data)
             let items = try await sequence(arguments, context)
             return { sink in
                 for try await item in items {
@@ -74,10 +74,10 @@ extension RemoteServer {
         _ handler: @escaping @Sendable (Arguments, RequestContext) async throws -> Output
     ) -> RegisteredFunction.UnaryInvocation {
         { data, context in
-            let arguments = try RemoteJSON.decode(Arguments.self, from: data)
+            let arguments = try WireCoders.decode(Arguments.self, from: data)
             let output = try await handler(arguments, context)
             do {
-                return try RemoteJSON.encode(output)
+                return try WireCoders.encode(output)
             } catch {
                 context.logger.log(.error, "output could not be encoded: \(String(reflecting: error))")
                 throw RemoteError(.internal, "internal error")

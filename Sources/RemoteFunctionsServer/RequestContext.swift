@@ -36,8 +36,7 @@ public struct RequestContext: Sendable {
 
     /// The first value of the header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        headers.first { HeaderName.equals($0.name, name) }?.value
     }
 
     /// The per-request value stored under `key` by middleware, or `nil`.

@@ -28,7 +28,7 @@ public struct ServerRequest: Sendable {
 
     /// The first value of the header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.first { HeaderName.equals($0.name, name) }?.value
     }
 }
 

@@ -1,12 +1,75 @@
-/// `live-sessions serve`: waits for the server runtime and the HTTP transport.
+import Foundation
+import LiveSessionsServer
+import RemoteFunctionsHTTPTransport
+import RemoteFunctionsServer
+import Synchronization
+
+/// `live-sessions serve`: the demo server on SQLite, with the web app.
 struct ServeCommand {
     var options: LiveSessionsCommand.ServeOptions
 
-    struct NotAvailable: Error, CustomStringConvertible {
-        var description: String { "serving needs the server runtime, which is not in this build yet" }
+    func run() async throws {
+        let store = try await LiveSessionsStore.open(dataDirectory: options.dataDirectory)
+        if let count = options.seedLargeCount {
+            let started = ContinuousClock.now
+            let session = try await store.seedLargeSession(participantCount: count)
+            let seconds = Self.seconds(ContinuousClock.now - started)
+            Self.printFlushed(
+                "seeded session \(session.code) with \(count) participants in \(String(format: "%.1f", seconds)) s")
+        }
+
+        let server = RemoteServer(configuration: .init(logger: .standardError(minimumLevel: .warning)))
+        LiveSessionsApp(store: store).register(on: server)
+
+        var simulation: Task<Void, Never>?
+        if options.simulate {
+            let simulator = LiveSessionsSimulator(store: store)
+            let session = try await simulator.prepareSession()
+            Self.printFlushed("simulating participants in session \(session.code) (\(session.name))")
+            simulation = Task { await simulator.run() }
+        }
+
+        let transport = HTTPServerTransport(
+            host: options.host, port: options.port, staticFilesDirectory: LiveSessionsResources.publicDirectory?.path
+        ) { address in
+            Self.printFlushed("listening on \(address.host):\(address.port)")
+        }
+
+        // The first SIGINT/SIGTERM drains gracefully; a second one exits at once.
+        let signalCount = Mutex(0)
+        let signals = ShutdownSignals { _ in
+            let count = signalCount.withLock { count in
+                count += 1
+                return count
+            }
+            if count == 1 {
+                Self.printFlushed("shutting down")
+                server.beginGracefulShutdown()
+            } else {
+                exit(130)
+            }
+        }
+        defer { signals.cancel() }
+
+        do {
+            try await server.run(on: transport)
+        } catch {
+            simulation?.cancel()
+            await store.close()
+            throw error
+        }
+        simulation?.cancel()
+        await simulation?.value
+        await store.close()
     }
 
-    func run() async throws {
-        throw NotAvailable()
+    /// Prints a line and flushes standard output at once, so that a script waiting for it (such
+    /// as `listening on …`) sees it even when the output is a pipe.
+    static func printFlushed(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -188,9 +188,11 @@ struct LiveSessionsStoreTests {
                                     tokens.append(token)
                                     current = stored
                                 case .conflict(let latest):
+                                    // A conflict reports the current entity; re-read and retry.
                                     #expect(latest.version > current.version)
                                     conflicts += 1
-                                    current = latest
+                                    current = try await store.entity(id: entity.id)
+                                    #expect(current.version >= latest.version)
                                     continue
                                 }
                                 break

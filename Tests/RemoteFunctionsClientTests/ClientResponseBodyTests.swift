@@ -165,6 +165,25 @@ final class CancelProbe: Sendable {
         _ = await iterator.next()
     }
 
+    @Test("a body made from an unfolding stream pulls at most one chunk ahead of its reader")
+    func wrappedStreamKeepsBackpressure() async throws {
+        let pulls = Mutex(0)
+        let stream = AsyncThrowingStream<[UInt8], any Error> {
+            let count = pulls.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            return count <= 100 ? [UInt8(count)] : nil
+        }
+        let body = ClientResponseBody(chunks: stream, cancel: {})
+        var iterator = body.makeAsyncIterator()
+        for expected in 1...5 {
+            let chunk = try await iterator.next()
+            #expect(chunk == [UInt8(expected)])
+            #expect(pulls.withLock { $0 } <= expected + 2)
+        }
+    }
+
     @Test("a writer waiting on a slow consumer fails once the consumer leaves")
     func writerFailsWhenConsumerLeaves() async throws {
         let (body, source) = ClientResponseBody.makeStream(highWaterMark: 1)

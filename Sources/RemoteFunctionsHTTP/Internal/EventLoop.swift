@@ -27,6 +27,10 @@ final class EventLoop: TaskExecutor {
     private let state = Mutex(State())
     private let handlers = Mutex([UInt64: any EventHandler]())
     private let threadID = Atomic<UInt>(0)
+    private let readBuffer = Mutex([UInt8](repeating: 0, count: EventLoop.readBufferSize))
+
+    /// The size of the loop's scratch buffer for socket reads.
+    static let readBufferSize = 32 * 1024
 
     init(kind: EventQueueKind, sweepInterval: Duration, name: String) throws(SystemError) {
         queue = try makeEventQueue(kind)
@@ -62,6 +66,15 @@ final class EventLoop: TaskExecutor {
     /// that several writes made by one job leave in one system call. Call only on the loop thread.
     func deferFlush(_ target: any DeferredFlushing) {
         state.withLock { $0.deferredFlushes.append(target) }
+    }
+
+    /// Runs `body` with the loop's scratch buffer for a socket read. Uncontended in practice: only
+    /// handlers called by this loop's thread read.
+    func withReadBuffer<Result: Sendable>(_ body: (UnsafeMutableRawBufferPointer) -> Result) -> Result {
+        readBuffer.withLock { buffer -> Result in
+            let result: Result = buffer.withUnsafeMutableBytes { body($0) }
+            return result
+        }
     }
 
     // MARK: Registration

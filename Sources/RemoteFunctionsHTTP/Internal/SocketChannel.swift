@@ -62,12 +62,6 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         case wait
     }
 
-    private enum SendStep {
-        case done
-        case failed(any Error)
-        case wait
-    }
-
     /// The loop this channel's events are delivered on.
     let loop: EventLoop
     let limits: Limits
@@ -185,34 +179,35 @@ final class SocketChannel: EventHandler, DeferredFlushing {
     }
 
     private func readAvailable(_ state: inout State, _ resumptions: inout Resumptions) {
-        let chunk = 16 * 1024
         var received = false
         while state.inbound.count < limits.inboundLimit {
-            var outcome = IOResult.wouldBlock
-            var failure: SystemError?
             let fd = state.fd
-            let bytes = [UInt8](unsafeUninitializedCapacity: chunk) { buffer, count in
-                do {
-                    outcome = try Syscall.readNonBlocking(fd, into: UnsafeMutableRawBufferPointer(buffer))
+            // Read into the loop's scratch buffer and keep an exact-size copy: no 16 KiB allocation
+            // (and its page faults) per read of a small request.
+            let result = loop.withReadBuffer { buffer -> Result<(IOResult, [UInt8]), SystemError> in
+                do throws(SystemError) {
+                    let outcome = try Syscall.readNonBlocking(fd, into: buffer)
+                    if case .transferred(let count) = outcome {
+                        return .success((outcome, Array(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))))
+                    }
+                    return .success((outcome, []))
                 } catch {
-                    failure = error as? SystemError ?? SystemError(operation: "read", errno: EIO)
+                    return .failure(error)
                 }
-                if case .transferred(let read) = outcome { count = read } else { count = 0 }
             }
-            if let failure {
+            switch result {
+            case .failure(let failure):
                 markClosed(&state, failure: failure)
                 return
-            }
-            switch outcome {
-            case .transferred(let count):
+            case .success((.transferred(let count), let bytes)):
                 received = true
                 if state.inbound.isEmpty { state.inbound = bytes } else { state.inbound.append(contentsOf: bytes) }
-                if count < chunk { break }
+                if count < EventLoop.readBufferSize { break }
                 continue
-            case .endOfFile:
+            case .success((.endOfFile, _)):
                 markClosed(&state, failure: HTTPError.connectionClosed)
                 return
-            case .wouldBlock:
+            case .success((.wouldBlock, _)):
                 break
             }
             break
@@ -455,54 +450,65 @@ final class SocketChannel: EventHandler, DeferredFlushing {
     /// outbound buffer holds ``Limits/outboundHighWaterMark`` bytes, until it drains to the low-water
     /// mark; the buffer never holds more than the high-water mark.
     func send(_ bytes: [UInt8]) async throws {
-        var offset = 0
+        var offset = try sendWithoutWaiting(bytes)
         while offset < bytes.count {
-            let onLoop = loop.isCurrent
-            var resumptions = Resumptions()
-            let step = state.withLock { state -> SendStep in
-                if state.closed { return .failed(state.failure) }
-                if state.cancelled { return .failed(CancellationError()) }
-                if state.outboundCount == 0 && !state.connecting && !onLoop {
-                    let fd = state.fd
-                    let result: Result<IOResult, SystemError> = bytes.withUnsafeBytes { buffer in
-                        Result { () throws(SystemError) -> IOResult in
-                            try Syscall.sendNonBlocking(fd, UnsafeRawBufferPointer(rebasing: buffer[offset...]))
-                        }
-                    }
-                    switch result {
-                    case .failure(let error):
-                        markClosed(&state, failure: error)
-                        collectAll(&state, &resumptions)
-                        return .failed(error)
-                    case .success(.transferred(let count)):
-                        offset += count
-                    case .success:
-                        break
-                    }
-                    if offset == bytes.count { return .done }
-                }
-                let room = limits.outboundHighWaterMark - state.outboundCount
-                if room > 0 {
-                    let end = min(bytes.count, offset + room)
-                    state.outbound.append(contentsOf: bytes[offset..<end])
-                    offset = end
-                    if state.writeStalledSince == nil { state.writeStalledSince = .now }
-                    state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
-                    scheduleOutput(&state, onLoop: onLoop)
-                    if state.closed {
-                        collectAll(&state, &resumptions)
-                        return .failed(state.failure)
-                    }
-                }
-                return offset == bytes.count ? .done : .wait
-            }
-            resumptions.run()
-            switch step {
-            case .done: return
-            case .failed(let error): throw error
-            case .wait: try await waitForDrain(threshold: limits.outboundLowWaterMark)
-            }
+            try await waitForDrain(threshold: limits.outboundLowWaterMark)
+            offset = try sendWithoutWaiting(bytes, from: offset)
         }
+    }
+
+    /// Sends or queues as much of `bytes[offset...]` as fits under the high-water mark, without
+    /// suspending, and returns the offset reached (`bytes.count` when all of it was taken). The
+    /// synchronous fast path of ``send(_:)``; callers await ``send(_:)`` only for the rest.
+    func sendWithoutWaiting(_ bytes: [UInt8], from start: Int = 0) throws -> Int {
+        var offset = start
+        guard offset < bytes.count else { return offset }
+        let onLoop = loop.isCurrent
+        var resumptions = Resumptions()
+        let failure = state.withLock { state -> (any Error)? in
+            if state.closed { return state.failure }
+            if state.cancelled { return CancellationError() }
+            if state.outboundCount == 0 && !state.connecting && !onLoop {
+                let fd = state.fd
+                let result: Result<IOResult, SystemError> = bytes.withUnsafeBytes { buffer in
+                    Result { () throws(SystemError) -> IOResult in
+                        try Syscall.sendNonBlocking(fd, UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+                    }
+                }
+                switch result {
+                case .failure(let error):
+                    markClosed(&state, failure: error)
+                    collectAll(&state, &resumptions)
+                    return error
+                case .success(.transferred(let count)):
+                    offset += count
+                case .success:
+                    break
+                }
+                if offset == bytes.count { return nil }
+            }
+            let room = limits.outboundHighWaterMark - state.outboundCount
+            if room > 0 {
+                let end = min(bytes.count, offset + room)
+                if offset == 0 && end == bytes.count && state.outbound.isEmpty {
+                    state.outbound = bytes
+                } else {
+                    state.outbound.append(contentsOf: bytes[offset..<end])
+                }
+                offset = end
+                if state.writeStalledSince == nil { state.writeStalledSince = .now }
+                state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
+                scheduleOutput(&state, onLoop: onLoop)
+                if state.closed {
+                    collectAll(&state, &resumptions)
+                    return state.failure
+                }
+            }
+            return nil
+        }
+        resumptions.run()
+        if let failure { throw failure }
+        return offset
     }
 
     /// Waits until every queued byte has been handed to the kernel.

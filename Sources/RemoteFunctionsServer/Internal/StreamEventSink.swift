@@ -19,7 +19,7 @@ final class StreamEventSink: Sendable {
             json = encoded.bytes
         } else {
             do {
-                json = Array(try RemoteJSON.encode(item.element))
+                json = Array(try WireCoders.encode(item.element))
             } catch {
                 throw RemoteError(.internal, "a stream value could not be encoded")
             }

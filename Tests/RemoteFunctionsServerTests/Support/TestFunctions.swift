@@ -28,6 +28,7 @@ enum TestFunctions {
     static let guarded = RemoteStream<Empty, Tick>("test.guarded")
     static let resumeCursor = RemoteStream<Empty, String>("test.resumeCursor")
     static let shared = RemoteStream<Empty, Tick>("test.shared")
+    static let cutTicks = RemoteStream<CountArguments, Tick>("test.cutTicks")
 }
 
 struct CrashError: Error {
@@ -85,6 +86,15 @@ func makeTestServer(
     }
     server.register(TestFunctions.resumeCursor) { _, context, yield in
         try await yield(context.lastEventID ?? "none")
+    }
+    // Drops the connection (no final frame) after every 15th element, like a network cut; a
+    // client that resumes with its last cursor still gets every element exactly once.
+    server.register(TestFunctions.cutTicks) { arguments, context, yield in
+        let first = context.lastEventID.flatMap(Int.init).map { $0 + 1 } ?? 0
+        for i in first..<max(first, arguments.count) {
+            try await yield(Tick(i: i), cursor: String(i))
+            if i % 15 == 14 && i + 1 < arguments.count { throw CancellationError() }
+        }
     }
     server.register(TestFunctions.shared) { _, _ in
         let tick = Tick(i: 7)

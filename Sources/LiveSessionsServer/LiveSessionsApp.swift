@@ -1,0 +1,105 @@
+import LiveSessionsAPI
+import RemoteFunctions
+public import RemoteFunctionsServer
+
+/// The LiveSessions remote functions, bound to a ``LiveSessionsStore``.
+///
+/// ``register(on:)`` registers every function of ``LiveSessionsFunctions`` on a server. The two
+/// state streams are the seed's polling loops: `participants.stream` (and its twin
+/// `participants.streamPolling`) read, yield and sleep for ``participantsPollInterval``;
+/// `entities.watch` reads every ``entityPollInterval`` and yields only when the version grew.
+public struct LiveSessionsApp: Sendable {
+    /// The data behind the functions.
+    public let store: LiveSessionsStore
+    /// How long `participants.stream` sleeps between reads. 1 s, as in the seed.
+    public var participantsPollInterval: Duration
+    /// How often `entities.watch` reads the entity. 300 ms.
+    public var entityPollInterval: Duration
+
+    /// Binds the functions to `store`.
+    public init(
+        store: LiveSessionsStore, participantsPollInterval: Duration = .seconds(1),
+        entityPollInterval: Duration = .milliseconds(300)
+    ) {
+        self.store = store
+        self.participantsPollInterval = participantsPollInterval
+        self.entityPollInterval = entityPollInterval
+    }
+
+    /// Registers every LiveSessions function on `server`.
+    public func register(on server: RemoteServer) {
+        let store = store
+        typealias Functions = LiveSessionsFunctions
+
+        server.register(Functions.createSession) { arguments, _ in
+            try await store.createSession(name: arguments.name)
+        }
+        server.register(Functions.joinParticipant) { arguments, _ in
+            try await store.join(sessionCode: arguments.sessionCode, name: arguments.name)
+        }
+        server.register(Functions.setParticipantStatus) { arguments, _ in
+            try await store.setStatus(
+                sessionCode: arguments.sessionCode, participantID: arguments.participantID, status: arguments.status)
+        }
+        server.register(Functions.leaveParticipant) { arguments, _ in
+            try await store.leave(sessionCode: arguments.sessionCode, participantID: arguments.participantID)
+            return Empty()
+        }
+        server.register(Functions.createEntity) { arguments, _ in
+            try await store.createEntity(sessionCode: arguments.sessionCode, title: arguments.title)
+        }
+        server.register(Functions.updateEntity) { arguments, _ in
+            try await store.updateEntity(
+                id: arguments.entityID, changes: arguments.changes, baseVersion: arguments.baseVersion)
+        }
+        server.register(Functions.listEntities) { arguments, _ in
+            try await store.entities(sessionCode: arguments.sessionCode)
+        }
+        server.register(Functions.participantsPage) { arguments, _ in
+            try await store.participantsPage(
+                sessionCode: arguments.sessionCode, cursor: arguments.cursor, pageSize: arguments.pageSize)
+        }
+
+        let pollParticipants = pollParticipants
+        server.register(Functions.participantsStream) { arguments, _, yield in
+            try await pollParticipants(arguments.sessionCode, yield)
+        }
+        server.register(Functions.participantsStreamPolling) { arguments, _, yield in
+            try await pollParticipants(arguments.sessionCode, yield)
+        }
+
+        server.register(Functions.loadProgressive) { arguments, _, yield in
+            let code = arguments.sessionCode
+            try await yield(.session(try await store.session(code: code)))
+            try await yield(.participants(try await store.progressiveParticipants(sessionCode: code)))
+            let analytics = try await store.analytics(sessionCode: code)
+            try await yield(.analytics(analytics))
+            try await yield(.insights(try await store.insights(sessionCode: code, analytics: analytics)))
+        }
+
+        let entityPollInterval = entityPollInterval
+        server.register(Functions.watchEntity) { arguments, context, yield in
+            // Resume after the version in Last-Event-ID; a cursor that is not a version starts over.
+            var lastVersion = context.lastEventID.flatMap { Int($0) } ?? 0
+            while true {
+                let entity = try await store.entity(id: arguments.entityID)
+                if entity.version > lastVersion {
+                    try await yield(EntityWatchEvent(entity: entity), cursor: String(entity.version))
+                    lastVersion = entity.version
+                }
+                try await Task.sleep(for: entityPollInterval)
+            }
+        }
+    }
+
+    /// The seed's pattern 1: read, yield, sleep, until the client leaves (which cancels the
+    /// sleep or the yield).
+    private var pollParticipants: @Sendable (String, StreamYield<ParticipantsUpdate>) async throws -> Void {
+        { [store, participantsPollInterval] code, yield in
+            while true {
+                try await yield(try await store.participantsUpdate(sessionCode: code))
+                try await Task.sleep(for: participantsPollInterval)
+            }
+        }
+    }
+}

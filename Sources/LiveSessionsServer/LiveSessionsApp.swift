@@ -2,7 +2,7 @@ import LiveSessionsAPI
 import RemoteFunctions
 public import RemoteFunctionsServer
 
-/// The LiveSessions remote functions, bound to a ``LiveSessionsStore``.
+/// The LiveSessions remote functions, bound to a ``LiveSessionsStorage`` (SQLite or PostgreSQL).
 ///
 /// ``register(on:)`` registers every function of ``LiveSessionsFunctions`` on a server. The two
 /// state streams are the seed's polling loops: `participants.stream` (and its twin
@@ -10,7 +10,7 @@ public import RemoteFunctionsServer
 /// `entities.watch` reads every ``entityPollInterval`` and yields only when the version grew.
 public struct LiveSessionsApp: Sendable {
     /// The data behind the functions.
-    public let store: LiveSessionsStore
+    public let store: any LiveSessionsStorage
     /// How long `participants.stream` sleeps between reads. 1 s, as in the seed.
     public var participantsPollInterval: Duration
     /// How often `entities.watch` reads the entity. 300 ms.
@@ -18,7 +18,7 @@ public struct LiveSessionsApp: Sendable {
 
     /// Binds the functions to `store`.
     public init(
-        store: LiveSessionsStore, participantsPollInterval: Duration = .seconds(1),
+        store: any LiveSessionsStorage, participantsPollInterval: Duration = .seconds(1),
         entityPollInterval: Duration = .milliseconds(300)
     ) {
         self.store = store

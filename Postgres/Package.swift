@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "RemoteFunctionsPostgres", targets: ["RemoteFunctionsPostgres"]),
         .library(name: "RemoteFunctionsPostgresLive", targets: ["RemoteFunctionsPostgresLive"]),
         .library(name: "LiveSessionsPostgres", targets: ["LiveSessionsPostgres"]),
+        .executable(name: "live-sessions-postgres", targets: ["live-sessions-postgres"]),
     ],
     dependencies: [
         // The root package, by path; named so that the product references below do not depend
@@ -65,6 +66,17 @@ let package = Package(
             name: "postgres-demo-instance",
             dependencies: [
                 "PostgresDemoFixture",
+                .product(name: "RemoteFunctionsHTTPTransport", package: "swift-remote-functions"),
+            ],
+            swiftSettings: strictSettings),
+        // The demo server on PostgreSQL (`live-sessions-postgres --database postgres://…`).
+        .executableTarget(
+            name: "live-sessions-postgres",
+            dependencies: [
+                "LiveSessionsPostgres", "RemoteFunctionsPostgresLive",
+                .product(name: "LiveSessionsServer", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsServer", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsLive", package: "swift-remote-functions"),
                 .product(name: "RemoteFunctionsHTTPTransport", package: "swift-remote-functions"),
             ],
             swiftSettings: strictSettings),

@@ -53,20 +53,14 @@ let package = Package(
                 .product(name: "LiveSessionsServer", package: "swift-remote-functions"),
             ],
             swiftSettings: strictSettings),
-        // The multi-instance test fixture: a demo instance on PostgreSQL, in-process or as a process.
+        // The multi-instance test fixture: a demo instance on PostgreSQL, in-process.
         .target(
             name: "PostgresDemoFixture",
             dependencies: [
                 "LiveSessionsPostgres", "RemoteFunctionsPostgresLive",
+                .product(name: "LiveSessionsServer", package: "swift-remote-functions"),
                 .product(name: "RemoteFunctionsServer", package: "swift-remote-functions"),
                 .product(name: "RemoteFunctionsLive", package: "swift-remote-functions"),
-            ],
-            swiftSettings: strictSettings),
-        .executableTarget(
-            name: "postgres-demo-instance",
-            dependencies: [
-                "PostgresDemoFixture",
-                .product(name: "RemoteFunctionsHTTPTransport", package: "swift-remote-functions"),
             ],
             swiftSettings: strictSettings),
         // The demo server on PostgreSQL (`live-sessions-postgres --database postgres://…`).

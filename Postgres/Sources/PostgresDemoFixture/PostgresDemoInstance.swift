@@ -1,20 +1,14 @@
-import LiveSessionsAPI
 public import LiveSessionsPostgres
 import LiveSessionsServer
-import RemoteFunctions
 public import RemoteFunctionsLive
 import RemoteFunctionsPostgres
 public import RemoteFunctionsPostgresLive
 public import RemoteFunctionsServer
 
-/// One server instance of the LiveSessions demo on PostgreSQL, for the multi-instance tests and
-/// benchmark: its own connection pool, change feed, LISTEN relay and live-query registry, with the
-/// functions those tests exercise (`sessions.create`, `participants.join`, `participants.stream`,
-/// `entities.create`, `entities.update`, `entities.list`, `entities.watch`).
-///
-/// This is a test fixture, not the demo server: once the demo's own function registration takes
-/// any `LiveSessionsStorage`, `live-sessions --database postgres://…` serves the full demo and
-/// the tests move to it (see docs/DEPLOY.md).
+/// One in-process server instance of the LiveSessions demo on PostgreSQL, for the multi-instance
+/// tests and the benchmark: its own connection pool, change feed, LISTEN relay and live-query
+/// registry, serving every demo function (`LiveSessionsApp` with the change-driven
+/// `LiveSessionsLiveStreams`), exactly as `live-sessions-postgres` does minus the web app.
 public struct PostgresDemoInstance: Sendable {
     /// The remote-function server, ready to run on a transport.
     public let server: RemoteServer
@@ -34,39 +28,11 @@ public struct PostgresDemoInstance: Sendable {
             url: url, maximumConnections: maximumConnections, channel: channel)
         let relay = try PostgresChangeRelay(feed: feed, options: PostgresConnectionOptions(url: url), channel: channel)
         let queries = LiveQueries(feed: feed)
-        let server = RemoteServer()
-        typealias Functions = LiveSessionsFunctions
-        server.register(Functions.createSession) { arguments, _ in try await store.createSession(name: arguments.name) }
-        server.register(Functions.joinParticipant) { arguments, _ in
-            try await store.join(sessionCode: arguments.sessionCode, name: arguments.name)
-        }
-        server.register(Functions.createEntity) { arguments, _ in
-            try await store.createEntity(sessionCode: arguments.sessionCode, title: arguments.title)
-        }
-        server.register(Functions.updateEntity) { arguments, _ in
-            try await store.updateEntity(
-                id: arguments.entityID, changes: arguments.changes, baseVersion: arguments.baseVersion)
-        }
-        server.register(Functions.listEntities) { arguments, _ in
-            try await store.entities(sessionCode: arguments.sessionCode)
-        }
-        server.register(Functions.participantsStream) { arguments, _ in
-            let code = LiveSessionsRules.sessionCode(arguments.sessionCode)
-            return queries.subscribe(
-                LiveQueryKey(function: Functions.participantsStream.id, arguments: code),
-                topics: [LiveSessionsStore.sessionTopic(code)], overflow: Functions.participantsStream.overflow
-            ) { try await store.participantsUpdate(sessionCode: code) }
-        }
-        server.register(Functions.watchEntity) { arguments, context in
-            let entityID = arguments.entityID
-            let seen = context.lastEventID.flatMap { Int($0) }
-            return queries.subscribe(
-                LiveQueryKey(function: Functions.watchEntity.id, arguments: String(entityID)),
-                topics: [LiveSessionsStore.entityTopic(entityID)], overflow: Functions.watchEntity.overflow,
-                cursor: { String($0.version) },
-                filter: seen.map { seen in { $0.version > seen } },
-                evaluate: { EntityWatchEvent(entity: try await store.entity(id: entityID)) })
-        }
+        // The demo's own functions; the change-driven streams replace the polling ones (the
+        // resulting "registered twice" warnings are expected, hence the error-level logger).
+        let server = RemoteServer(configuration: .init(logger: .standardError(minimumLevel: .error)))
+        LiveSessionsApp(store: store).register(on: server)
+        LiveSessionsLiveStreams(store: store, queries: queries).register(on: server)
         relay.start()
         return PostgresDemoInstance(server: server, store: store, relay: relay, queries: queries)
     }

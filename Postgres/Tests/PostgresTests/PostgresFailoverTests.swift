@@ -82,7 +82,7 @@ final class VersionBoard: Sendable {
 extension PostgresLiveTests {
     @Suite struct Failover {
         static let instanceExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("postgres-demo-instance").path
+            .appendingPathComponent("live-sessions-postgres").path
         static let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
@@ -142,16 +142,18 @@ extension PostgresLiveTests {
             "500 streams through nginx survive kill -9 of an instance: all resume on the other within 5 s, nothing lost or duplicated",
             .enabled(
                 if: canRun,
-                "needs nginx and the postgres-demo-instance executable (swift build --package-path Postgres)"))
+                "needs nginx and the live-sessions-postgres executable (swift build --package-path Postgres)"))
         func killAnInstance() async throws {
             let url = try PostgresTestDatabase.requireURL()
             let channel = PostgresTestDatabase.uniqueName("failover")
             let portA = try freeLocalPort()
             let portB = try freeLocalPort()
             let instanceA = try ChildProcess(
-                Self.instanceExecutable, ["--database", url, "--channel", channel, "--port", String(portA)])
+                Self.instanceExecutable,
+                ["--database", url, "--channel", channel, "--port", String(portA), "--pool-size", "4"])
             let instanceB = try ChildProcess(
-                Self.instanceExecutable, ["--database", url, "--channel", channel, "--port", String(portB)])
+                Self.instanceExecutable,
+                ["--database", url, "--channel", channel, "--port", String(portB), "--pool-size", "4"])
             defer {
                 instanceA.terminate(SIGKILL)
                 instanceB.terminate(SIGKILL)

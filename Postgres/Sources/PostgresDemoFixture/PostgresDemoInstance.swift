@@ -7,8 +7,8 @@ public import RemoteFunctionsServer
 
 /// One in-process server instance of the LiveSessions demo on PostgreSQL, for the multi-instance
 /// tests and the benchmark: its own connection pool, change feed, LISTEN relay and live-query
-/// registry, serving every demo function (`LiveSessionsApp` with the change-driven
-/// `LiveSessionsLiveStreams`), exactly as `live-sessions-postgres` does minus the web app.
+/// registry, serving every demo function (`LiveSessionsApp` with its change-driven live
+/// queries), exactly as `live-sessions-postgres` does minus the web app.
 public struct PostgresDemoInstance: Sendable {
     /// The remote-function server, ready to run on a transport.
     public let server: RemoteServer
@@ -28,11 +28,9 @@ public struct PostgresDemoInstance: Sendable {
             url: url, maximumConnections: maximumConnections, channel: channel)
         let relay = try PostgresChangeRelay(feed: feed, options: PostgresConnectionOptions(url: url), channel: channel)
         let queries = LiveQueries(feed: feed)
-        // The demo's own functions; the change-driven streams replace the polling ones (the
-        // resulting "registered twice" warnings are expected, hence the error-level logger).
-        let server = RemoteServer(configuration: .init(logger: .standardError(minimumLevel: .error)))
-        LiveSessionsApp(store: store).register(on: server)
-        LiveSessionsLiveStreams(store: store, queries: queries).register(on: server)
+        // The demo's own functions, with the change-driven participants.stream and entities.watch.
+        let server = RemoteServer(configuration: .init(logger: .standardError(minimumLevel: .warning)))
+        LiveSessionsApp(store: store, liveQueries: queries).register(on: server)
         relay.start()
         return PostgresDemoInstance(server: server, store: store, relay: relay, queries: queries)
     }

@@ -69,9 +69,9 @@ relay.start()
 let queries = LiveQueries(feed: feed)
 
 let server = RemoteServer(configuration: .init(logger: .standardError(minimumLevel: .warning)))
-LiveSessionsApp(store: store).register(on: server)
-// The change-driven streams replace the polling ones (participants.streamPolling stays).
-LiveSessionsLiveStreams(store: store, queries: queries).register(on: server)
+// participants.stream and entities.watch are the change-driven live queries; participants.streamPolling
+// stays the seed's polling loop.
+LiveSessionsApp(store: store, liveQueries: queries).register(on: server)
 
 var simulation: Task<Void, Never>?
 if simulate {

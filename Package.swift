@@ -37,6 +37,7 @@ let package = Package(
         // For the nested Postgres package (PostgreSQL implementation of the demo's storage).
         .library(name: "LiveSessionsAPI", targets: ["LiveSessionsAPI"]),
         .library(name: "LiveSessionsServer", targets: ["LiveSessionsServer"]),
+        .library(name: "LiveSessionsClient", targets: ["LiveSessionsClient"]),
         .executable(name: "http-bench", targets: ["http-bench"]),
         .executable(name: "remote", targets: ["remote"]),
         .executable(name: "remote-bench-server", targets: ["remote-bench-server"]),

@@ -55,10 +55,12 @@ struct RemoteJSONTests {
         _ = try RemoteJSON.decode(Empty.self, from: Data())
     }
 
-    @Test("function ids accept only [A-Za-z0-9._-]+", arguments: [
-        ("participants.stream", true), ("a-b_c.9", true), ("", false), ("a/b", false), ("a b", false),
-        ("é", false), ("../x", false),
-    ])
+    @Test(
+        "function ids accept only [A-Za-z0-9._-]+",
+        arguments: [
+            ("participants.stream", true), ("a-b_c.9", true), ("", false), ("a/b", false), ("a b", false),
+            ("é", false), ("../x", false),
+        ])
     func functionIDs(id: String, valid: Bool) {
         #expect((RemoteFunctionID(id) != nil) == valid)
     }

@@ -124,7 +124,7 @@ final class OpenStream: Sendable {
     /// gone (the request task is cancelled, and with it the child), or is cancelled by
     /// ``shutdown()``.
     func run(_ body: @escaping RegisteredFunction.StreamBody) async -> StreamEnding {
-        let sink = StreamEventSink(stream: self)
+        let sink = StreamEventSink(destination: self)
         let logger = self.logger
         return await withTaskGroup(of: StreamEnding.self) { group in
             group.addTask {
@@ -154,5 +154,12 @@ final class OpenStream: Sendable {
             // on cancellation); its stream did not finish, so it ends as resumable either way.
             return wake == .shutdown ? .shutdown : ending
         }
+    }
+}
+
+extension OpenStream: StreamValueWriter {
+    /// Writes the value as an `event: next` frame.
+    func writeValue(json: [UInt8], cursor: String?) async throws {
+        try await write(StreamEventSink.frame(json: json, cursor: cursor))
     }
 }

@@ -70,7 +70,7 @@ let package = Package(
         // Tests.
         tests("RemoteFunctionsHTTPTests", ["RemoteFunctionsHTTP"]),
         tests("RemoteFunctionsTests", ["RemoteFunctions"]),
-        tests("RemoteFunctionsClientTests", ["RemoteFunctionsClient"]),
+        tests("RemoteFunctionsClientTests", ["RemoteFunctionsClient", "RemoteFunctionsHTTP", "RemoteFunctionsServer", "RemoteFunctionsTesting"]),
         .testTarget(
             name: "RemoteFunctionsServerTests",
             dependencies: ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsTesting", "RemoteFunctionsHTTP"],

@@ -1,13 +1,16 @@
 import LiveSessionsAPI
 import RemoteFunctions
+public import RemoteFunctionsLive
 public import RemoteFunctionsServer
 
 /// The LiveSessions remote functions, bound to a ``LiveSessionsStore``.
 ///
-/// ``register(on:)`` registers every function of ``LiveSessionsFunctions`` on a server. The two
-/// state streams are the seed's polling loops: `participants.stream` (and its twin
-/// `participants.streamPolling`) read, yield and sleep for ``participantsPollInterval``;
-/// `entities.watch` reads every ``entityPollInterval`` and yields only when the version grew.
+/// ``register(on:)`` registers every function of ``LiveSessionsFunctions`` on a server. With
+/// ``liveQueries``, `participants.stream` and `entities.watch` are change-driven shared live
+/// queries (``LiveSessionsLiveStreams``; the store's `onCommit` must publish to their feed).
+/// Without, they are the seed's polling loops. `participants.streamPolling` is always the polling
+/// loop: read, yield and sleep for ``participantsPollInterval``; the polling `entities.watch` reads
+/// every ``entityPollInterval`` and yields only when the version grew.
 public struct LiveSessionsApp: Sendable {
     /// The data behind the functions.
     public let store: LiveSessionsStore
@@ -15,15 +18,19 @@ public struct LiveSessionsApp: Sendable {
     public var participantsPollInterval: Duration
     /// How often `entities.watch` reads the entity. 300 ms.
     public var entityPollInterval: Duration
+    /// The shared live queries that drive `participants.stream` and `entities.watch`, or `nil`
+    /// for the polling versions.
+    public var liveQueries: LiveQueries?
 
     /// Binds the functions to `store`.
     public init(
         store: LiveSessionsStore, participantsPollInterval: Duration = .seconds(1),
-        entityPollInterval: Duration = .milliseconds(300)
+        entityPollInterval: Duration = .milliseconds(300), liveQueries: LiveQueries? = nil
     ) {
         self.store = store
         self.participantsPollInterval = participantsPollInterval
         self.entityPollInterval = entityPollInterval
+        self.liveQueries = liveQueries
     }
 
     /// Registers every LiveSessions function on `server`.
@@ -61,8 +68,13 @@ public struct LiveSessionsApp: Sendable {
         }
 
         let pollParticipants = pollParticipants
-        server.register(Functions.participantsStream) { arguments, _, yield in
-            try await pollParticipants(arguments.sessionCode, yield)
+        if let liveQueries {
+            LiveSessionsLiveStreams(store: store, queries: liveQueries).register(on: server)
+        } else {
+            server.register(Functions.participantsStream) { arguments, _, yield in
+                try await pollParticipants(arguments.sessionCode, yield)
+            }
+            registerPollingWatch(on: server)
         }
         server.register(Functions.participantsStreamPolling) { arguments, _, yield in
             try await pollParticipants(arguments.sessionCode, yield)
@@ -76,9 +88,13 @@ public struct LiveSessionsApp: Sendable {
             try await yield(.analytics(analytics))
             try await yield(.insights(try await store.insights(sessionCode: code, analytics: analytics)))
         }
+    }
 
+    /// The seed's polling `entities.watch`.
+    private func registerPollingWatch(on server: RemoteServer) {
+        let store = store
         let entityPollInterval = entityPollInterval
-        server.register(Functions.watchEntity) { arguments, context, yield in
+        server.register(LiveSessionsFunctions.watchEntity) { arguments, context, yield in
             // Resume after the version in Last-Event-ID; a cursor that is not a version starts over.
             var lastVersion = context.lastEventID.flatMap { Int($0) } ?? 0
             while true {

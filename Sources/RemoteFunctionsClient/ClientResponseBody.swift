@@ -46,10 +46,12 @@ public struct ClientResponseBody: AsyncSequence, Sendable {
     /// demand (such as an unfolding stream) keeps its backpressure.
     public init(chunks: AsyncThrowingStream<[UInt8], any Error>, cancel: @escaping @Sendable () -> Void) {
         let pump = ResponseBodyPump()
-        let (body, source) = Self.makeStream(highWaterMark: 1, onCancel: {
-            pump.cancel()
-            cancel()
-        })
+        let (body, source) = Self.makeStream(
+            highWaterMark: 1,
+            onCancel: {
+                pump.cancel()
+                cancel()
+            })
         pump.start(chunks, into: source)
         self = body
     }

@@ -14,7 +14,7 @@ extension RemoteStreamSequence {
         private var parser = ServerSentEventParser()
         private var pending: [ServerSentEvent] = []
         private var pendingIndex = 0
-        /// Failed attempts in a row since a connection last delivered a value.
+        /// Failed attempts in a row since a connection last delivered a frame.
         private var failures = 0
         private var lastFailure: RemoteError?
         /// The base delay the server announced with `retry:`.
@@ -190,10 +190,18 @@ extension RemoteStreamSequence {
             }
             connection = current
             watchdog?.touch()
+            let events: [ServerSentEvent]
             do {
-                pending.append(contentsOf: try parser.feed(chunk))
+                events = try parser.feed(chunk)
             } catch {
                 try fail(RemoteError(.resourceExhausted, "a stream event is longer than the client accepts"))
+            }
+            if !events.isEmpty {
+                // The connection delivered a frame (the opening `retry:` one at least): the
+                // backoff starts over, as PROTOCOL.md 5.3 says.
+                failures = 0
+                lastFailure = nil
+                pending.append(contentsOf: events)
             }
         }
 

@@ -14,6 +14,8 @@ public import RemoteFunctions
 ///   silence longer than ``RemoteClient/Configuration/streamIdleTimeout``, with exponential
 ///   backoff and jitter, sending the cursor as `Last-Event-ID` so the server resumes after the
 ///   last value delivered. Every value arrives once, provided the server honours the cursor.
+///   The backoff starts over once a connection delivers a frame (its opening `retry:` frame
+///   counts), as `docs/PROTOCOL.md` 5.3 says.
 ///
 /// Leaving the loop, or cancelling the iterating task, cancels the HTTP request at once; no task
 /// is left behind. Cancellation ends the loop by throwing a `cancelled` ``RemoteError``.

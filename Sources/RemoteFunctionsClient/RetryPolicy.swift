@@ -2,7 +2,7 @@
 /// stream reconnects after network errors and retryable codes.
 public struct RetryPolicy: Sendable, Hashable {
     /// The most attempts in a row, the first one included; `nil` means no limit. For streams the
-    /// count restarts whenever a connection delivers a value.
+    /// count restarts whenever a connection delivers a frame.
     public var maximumAttempts: Int?
     /// The delays between attempts.
     public var backoff: Backoff

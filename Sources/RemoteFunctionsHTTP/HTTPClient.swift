@@ -66,7 +66,8 @@ public final class HTTPClient: Sendable {
         let connection = try await ClientConnection.connect(
             host: host, port: port, loop: try loop(),
             limits: SocketChannel.Limits(
-                outboundHighWaterMark: 256 * 1024, outboundLowWaterMark: 64 * 1024, writeTimeout: .seconds(60))
+                outboundHighWaterMark: 256 * 1024, outboundLowWaterMark: 64 * 1024, writeTimeout: .seconds(60),
+                closeOnCancel: true)
         ) { [weak self] connection in
             self?.release(connection)
         }

@@ -58,11 +58,7 @@ public struct StaticFileHandler: Sendable {
             return
         }
         let size = Int(info.st_size)
-        #if os(Linux)
-            let modified = Int(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtim.tv_nsec)
-        #else
-            let modified = Int(info.st_mtimespec.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtimespec.tv_nsec)
-        #endif
+        let modified = PlatformShims.modificationTimeNanoseconds(info)
         let etag = "\"\(String(size, radix: 16))-\(String(modified, radix: 16))\""
         var headers = HTTPHeaders()
         headers.add("etag", etag)

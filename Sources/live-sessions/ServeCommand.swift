@@ -1,6 +1,7 @@
 import Foundation
 import LiveSessionsServer
 import RemoteFunctionsHTTPTransport
+import RemoteFunctionsLive
 import RemoteFunctionsServer
 import Synchronization
 
@@ -9,7 +10,11 @@ struct ServeCommand {
     var options: LiveSessionsCommand.ServeOptions
 
     func run() async throws {
-        let store = try await LiveSessionsStore.open(dataDirectory: options.dataDirectory)
+        // Every commit is published to the change feed that drives the live streams.
+        let feed = ChangeFeed()
+        let store = try await LiveSessionsStore.open(
+            dataDirectory: options.dataDirectory, onCommit: { topics in feed.publish(topics) })
+        let liveQueries = LiveQueries(feed: feed)
         if let count = options.seedLargeCount {
             let started = ContinuousClock.now
             let session = try await store.seedLargeSession(participantCount: count)
@@ -19,7 +24,8 @@ struct ServeCommand {
         }
 
         let server = RemoteServer(configuration: .init(logger: .standardError(minimumLevel: .warning)))
-        LiveSessionsApp(store: store).register(on: server)
+        server.addMetricsSource(liveQueries.metrics)
+        LiveSessionsApp(store: store, liveQueries: liveQueries).register(on: server)
 
         var simulation: Task<Void, Never>?
         if options.simulate {

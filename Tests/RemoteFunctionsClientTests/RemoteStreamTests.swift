@@ -159,6 +159,22 @@ extension ClientRequest {
         #expect(sleeper.recorded == milliseconds.map { .milliseconds($0) })
     }
 
+    @Test("an opening frame restarts the backoff; a connection that delivers nothing does not")
+    func openingFrameResetsBackoff() async throws {
+        let transport = ScriptedTransport([
+            .fail, .fail,
+            .events([Array("retry: 250\n\n".utf8)], ending: .drop),
+            .events([], ending: .drop),
+            .events([sse("end", "null")], ending: .finish),
+        ])
+        let sleeper = SleepRecorder()
+        let (_, error) = await readAll(
+            RemoteClient.scripted(transport, sleeper: sleeper).stream(ticks, TickArguments(count: 1)))
+        #expect(error == nil)
+        let milliseconds: [Int64] = [250, 500, 250, 500]
+        #expect(sleeper.recorded == milliseconds.map { .milliseconds($0) })
+    }
+
     @Test("the server's retry: line sets the base delay")
     func serverRetrySetsBase() async throws {
         let transport = ScriptedTransport([

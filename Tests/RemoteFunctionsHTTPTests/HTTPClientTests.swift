@@ -48,6 +48,20 @@ struct HTTPClientTests {
         }
     }
 
+    @Test("connecting to a port nobody listens on throws the connect error", arguments: EventQueueKind.allCases)
+    func refused(kind: EventQueueKind) async throws {
+        // A port that was just free: bound by a server that has since shut down.
+        let port = try await withTestServer(testConfiguration(kind), handler: HTTPServerBasicsTests.pathEcho) {
+            port, _ in
+            port
+        }
+        let client = HTTPClient(eventQueue: kind)
+        await #expect(throws: SystemError.self) {
+            _ = try await client.execute(url: "http://127.0.0.1:\(port)/")
+        }
+        await client.shutdown()
+    }
+
     @Test("keep-alive connections are reused", arguments: EventQueueKind.allCases)
     func reuse(kind: EventQueueKind) async throws {
         try await withTestServer(testConfiguration(kind)) { request, writer in

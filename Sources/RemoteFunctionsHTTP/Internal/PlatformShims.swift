@@ -26,6 +26,16 @@ enum PlatformShims {
         #endif
     }
 
+    /// A file's modification time in nanoseconds since the epoch (`st_mtim` on Linux,
+    /// `st_mtimespec` on Darwin).
+    static func modificationTimeNanoseconds(_ info: stat) -> Int {
+        #if os(Linux)
+            return Int(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtim.tv_nsec)
+        #else
+            return Int(info.st_mtimespec.tv_sec) &* 1_000_000_000 &+ Int(info.st_mtimespec.tv_nsec)
+        #endif
+    }
+
     /// An identifier of the calling thread, comparable for equality.
     static func currentThreadID() -> UInt {
         #if os(Linux)

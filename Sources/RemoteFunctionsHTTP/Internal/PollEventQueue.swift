@@ -97,6 +97,15 @@ final class PollEventQueue: EventQueue {
                 PlatformShims.drain(wakeChannel.read)
                 continue
             }
+            if revents & Int16(POLLNVAL) != 0 {
+                // A descriptor closed without being deregistered: drop it, or every poll would
+                // return at once.
+                let fd = descriptors[index].fd
+                let id = ids[index]
+                update { state in
+                    if state.registrations[fd]?.id == id { state.registrations[fd] = nil }
+                }
+            }
             events.append(
                 ReadinessEvent(
                     id: ids[index],

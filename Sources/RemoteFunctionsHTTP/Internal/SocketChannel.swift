@@ -20,6 +20,9 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         var outboundLowWaterMark: Int
         var writeTimeout: Duration
         var inboundLimit: Int = 64 * 1024
+        /// Close the socket as soon as a waiting task is cancelled (client connections), instead of
+        /// when that task next runs.
+        var closeOnCancel = false
     }
 
     private struct DrainWaiter {
@@ -135,7 +138,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         var resumptions = Resumptions()
         state.withLock { state in
             guard !state.closed else { return }
-            if event.writable {
+            if event.writable || (event.hangUp && state.connecting) {
                 if state.connecting {
                     finishConnecting(&state, &resumptions)
                 } else {
@@ -548,6 +551,10 @@ final class SocketChannel: EventHandler, DeferredFlushing {
             state.readWaiter = nil
             state.drainWaiter = nil
             state.connectWaiter = nil
+            if limits.closeOnCancel {
+                state.onHangUp = nil
+                markClosed(&state, failure: CancellationError())
+            }
         }
         for waiter in failures { waiter.resume(throwing: CancellationError()) }
     }

@@ -119,7 +119,10 @@ extension RemoteServer {
         guard let channel = channels.channel(id: channelID), channel.owner == Self.channelOwner(request),
             !channel.isClosed
         else {
-            await respond(error: RemoteError(.permissionDenied, "this channel is not yours or is closed"), writer: writer)
+            let error = RemoteError(
+                .permissionDenied, "this channel is not yours or is closed",
+                details: .object(["channel": .string("refused")]))
+            await respond(error: error, writer: writer)
             return nil
         }
         return channel

@@ -28,6 +28,9 @@ final class RemoteChannels: Sendable {
         }
     }
 
+    /// Every open channel.
+    var all: [RemoteChannel] { state.withLock { Array($0.channels.values) } }
+
     /// The open channel with this id.
     func channel(id: String) -> RemoteChannel? {
         state.withLock { $0.channels[id] }

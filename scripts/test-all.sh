@@ -13,6 +13,11 @@ swift build --build-tests
 echo "== swift test"
 swift test --skip-build
 
+if [ -d Tests/browser/js ] && command -v node >/dev/null; then
+    echo "== browser client unit tests (node --test)"
+    node --test Tests/browser/js/
+fi
+
 if [ -x Tests/browser/run.sh ]; then
     echo "== browser tests (headless Chromium)"
     Tests/browser/run.sh

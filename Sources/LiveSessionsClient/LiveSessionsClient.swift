@@ -67,6 +67,15 @@ public struct LiveSessionsClient: Sendable {
         remote.stream(LiveSessionsFunctions.participantsStream, SessionCodeArguments(sessionCode: sessionCode))
     }
 
+    /// `participants.stream` as an `@Observable` model for SwiftUI, with its value, connection
+    /// state and last error; call ``RemoteFunctionsClient/LiveValue/start()`` to open it.
+    @MainActor
+    public func liveParticipants(sessionCode: String) -> LiveValue<ParticipantsUpdate> {
+        LiveValue(
+            client: remote, stream: LiveSessionsFunctions.participantsStream,
+            arguments: SessionCodeArguments(sessionCode: sessionCode))
+    }
+
     /// `sessions.loadProgressive`: session, participants, analytics, insights, each as soon as
     /// the server has it.
     public func loadProgressive(sessionCode: String) -> RemoteStreamSequence<ProgressiveChunk> {

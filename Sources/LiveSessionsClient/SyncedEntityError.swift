@@ -6,7 +6,9 @@ public import RemoteFunctions
 public enum SyncedEntityError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Every allowed attempt met a conflict; `current` is the entity as the server last had it.
     case tooManyConflicts(attempts: Int, current: Entity)
-    /// The server refused the update or could not be reached.
+    /// The server refused the update or could not be reached. Commands are not retried: after
+    /// a network error the update may still have been applied, in which case the watch stream
+    /// brings it back.
     case remote(RemoteError)
     /// ``SyncedEntity/stop()`` was called before the edit was acknowledged.
     case stopped

@@ -60,7 +60,9 @@ public final class HTTPClient: Sendable {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                // A kept-alive connection the server closed meanwhile: retry once on a fresh one.
+                // A kept-alive connection the server closed meanwhile. Retry once on a fresh one, but
+                // only an idempotent request: the server may have seen a POST before closing.
+                guard ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(method) else { throw error }
             }
         }
         let connection = try await ClientConnection.connect(

@@ -127,8 +127,17 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     }
 
     /// Sends a complete response with `Content-Length` in one write.
+    ///
+    /// The body's own length is sent as `Content-Length` and any `Transfer-Encoding` is dropped, so the
+    /// framing always matches the bytes; only an empty answer to `HEAD` keeps a given `Content-Length`.
     nonisolated(nonsending) public func respond(status: Int, headers: HTTPHeaders, body: [UInt8]) async throws {
-        let output = try state.withLock { state throws(HTTPError) -> [UInt8] in
+        var headers = headers
+        headers.remove("transfer-encoding")
+        if !(isHEAD && body.isEmpty), headers["content-length"] != nil, headers["content-length"] != String(body.count)
+        {
+            headers.remove("content-length")
+        }
+        let output = try state.withLock { [headers] state throws(HTTPError) -> [UInt8] in
             guard case .initial = state.phase else { throw HTTPError(status: 500, message: "Response already started") }
             var output = makeHead(&state, status: status, headers: headers, contentLength: body.count)
             state.phase = .finished

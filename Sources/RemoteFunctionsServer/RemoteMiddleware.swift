@@ -21,14 +21,14 @@ public protocol RemoteMiddleware: Sendable {
 
 /// A middleware written as a closure.
 public struct ClosureMiddleware: RemoteMiddleware {
-    private let body:
-        @Sendable (RemoteCall, RequestContext, (RequestContext) async throws -> Void) async throws -> Void
+    private let body: @Sendable (RemoteCall, RequestContext, (RequestContext) async throws -> Void) async throws -> Void
 
     /// Wraps `body`, which has the shape of ``RemoteMiddleware/intercept(_:context:next:)``.
     public init(
-        _ body: @escaping @Sendable (
-            _ call: RemoteCall, _ context: RequestContext, _ next: (RequestContext) async throws -> Void
-        ) async throws -> Void
+        _ body:
+            @escaping @Sendable (
+                _ call: RemoteCall, _ context: RequestContext, _ next: (RequestContext) async throws -> Void
+            ) async throws -> Void
     ) {
         self.body = body
     }

@@ -26,7 +26,8 @@ extension RemoteServer {
         }
         guard let id = RemoteFunctionID(name), let function = functions.withLock({ $0[id] }) else {
             let message =
-                RemoteFunctionID.isValid(name) ? "no remote function named '\(name)'" : "no remote function at this path"
+                RemoteFunctionID.isValid(name)
+                ? "no remote function named '\(name)'" : "no remote function at this path"
             metrics.record(function: "(unknown)", code: RemoteError.Code.notFound.wireName, latency: nil)
             await respond(error: RemoteError(.notFound, message), writer: writer)
             return
@@ -209,7 +210,8 @@ extension RemoteServer {
         error: RemoteError, status: Int? = nil, extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
     ) async {
-        let body = (try? WireCoders.encode(RemoteError.Envelope(error: error))).map(Array.init)
+        let body =
+            (try? WireCoders.encode(RemoteError.Envelope(error: error))).map(Array.init)
             ?? Array(#"{"error":{"code":"internal","message":"internal error"}}"#.utf8)
         await respond(
             status: status ?? error.code.httpStatus, contentType: RemoteWire.jsonContentType, body: body,

@@ -87,7 +87,8 @@ public final class InProcessServerTransport: ServerTransport {
             self.requestFinished()
         }
         pipe.setOnCancel { task.cancel() }
-        guard let head = await withTaskCancellationHandler(operation: { await pipe.head() }, onCancel: { pipe.cancel() })
+        guard
+            let head = await withTaskCancellationHandler(operation: { await pipe.head() }, onCancel: { pipe.cancel() })
         else {
             pipe.cancel()
             throw Unavailable()

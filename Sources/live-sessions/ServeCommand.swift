@@ -1,5 +1,6 @@
 import Foundation
 import LiveSessionsServer
+import RemoteFunctionsHTTP
 import RemoteFunctionsHTTPTransport
 import RemoteFunctionsLive
 import RemoteFunctionsServer
@@ -35,8 +36,11 @@ struct ServeCommand {
             simulation = Task { await simulator.run() }
         }
 
+        // Room for the 10 000 viewers of one session that the live streams are built for, plus
+        // the calls beside them (the HTTP core's default is 10 000 connections in all).
         let transport = HTTPServerTransport(
-            host: options.host, port: options.port, staticFilesDirectory: LiveSessionsResources.publicDirectory?.path
+            host: options.host, port: options.port, staticFilesDirectory: LiveSessionsResources.publicDirectory?.path,
+            configuration: HTTPServerConfiguration(maxConnections: 16_384)
         ) { address in
             Self.printFlushed("listening on \(address.host):\(address.port)")
         }

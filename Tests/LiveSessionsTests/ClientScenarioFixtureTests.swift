@@ -31,7 +31,8 @@ struct ClientScenarioFixture: Sendable {
     enum Streams: String, CaseIterable, Sendable, CustomTestStringConvertible {
         /// The seed's loops in ``LiveSessionsApp`` (read, yield, sleep), with short intervals.
         case polling
-        /// The change-driven live queries of ``LiveSessionsLiveStreams``, fed by the store's commits.
+        /// The change-driven live queries (``LiveSessionsLiveStreams``), fed by the store's
+        /// commits, as `live-sessions serve` runs them.
         case live
 
         var testDescription: String { rawValue }
@@ -45,13 +46,11 @@ struct ClientScenarioFixture: Sendable {
         let server = RemoteServer(configuration: .init(logger: .disabled))
         let calls = CallLog()
         server.use(calls.middleware)
+        // As `live-sessions serve` wires it, with short polling intervals for the polling mode.
         LiveSessionsApp(
-            store: store, participantsPollInterval: .milliseconds(50), entityPollInterval: .milliseconds(20)
-        )
-        .register(on: server)
-        if streams == .live {
-            LiveSessionsLiveStreams(store: store, queries: LiveQueries(feed: feed)).register(on: server)
-        }
+            store: store, participantsPollInterval: .milliseconds(50), entityPollInterval: .milliseconds(20),
+            liveQueries: streams == .live ? LiveQueries(feed: feed) : nil
+        ).register(on: server)
         do {
             try await withRemoteServer(server) { url in
                 try await body(ClientScenarioFixture(store: store, baseURL: url, calls: calls))

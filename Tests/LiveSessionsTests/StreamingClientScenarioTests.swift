@@ -1,6 +1,7 @@
 import Foundation
 import LiveSessionsAPI
 import LiveSessionsClient
+import Observation
 import RemoteFunctions
 import Testing
 
@@ -48,6 +49,45 @@ struct StreamingClientScenarioTests {
             #expect(final.stats.total == 1)
             #expect(final.stats.byStatus.away == 1)
             #expect(final.stats.byStatus.active == 0)
+        }
+    }
+
+    @Test("the observable participants model follows joins made by another client")
+    func liveParticipantsModel() async throws {
+        try await ClientScenarioFixture.with { fixture in
+            let other = fixture.client()
+            let session = try await other.createSession(name: "Model stream")
+            try await Self.followJoins(fixture.client(), other: other, sessionCode: session.code)
+        }
+    }
+
+    @MainActor
+    static func followJoins(_ client: LiveSessionsClient, other: LiveSessionsClient, sessionCode: String)
+        async throws
+    {
+        let model = client.liveParticipants(sessionCode: sessionCode)
+        model.start()
+        await waitUntil { model.value != nil }
+        let grace = try await other.join(sessionCode: sessionCode, name: "Grace Hopper")
+        await waitUntil { model.value?.participants.contains { $0.id == grace.id } == true }
+        #expect(model.value?.stats.total == 1)
+        await waitUntil { model.connectionState == .open }
+        #expect(model.lastError == nil)
+        model.stop()
+        #expect(model.connectionState == .closed)
+    }
+
+    /// Waits until `condition` holds, re-checking each time an observed property changes.
+    @MainActor
+    static func waitUntil(_ condition: @escaping @MainActor () -> Bool) async {
+        while !condition() {
+            await withCheckedContinuation { (changed: CheckedContinuation<Void, Never>) in
+                withObservationTracking {
+                    _ = condition()
+                } onChange: {
+                    changed.resume()
+                }
+            }
         }
     }
 }

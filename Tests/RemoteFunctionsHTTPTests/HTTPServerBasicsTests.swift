@@ -118,6 +118,25 @@ struct HTTPServerBasicsTests {
         }
     }
 
+    @Test(
+        "respond() frames the body by its own length whatever the handler's headers say",
+        arguments: EventQueueKind.allCases)
+    func respondFraming(kind: EventQueueKind) async throws {
+        try await withTestServer(testConfiguration(kind)) { _, writer in
+            try await writer.respond(
+                status: 200, headers: ["content-length": "999", "transfer-encoding": "chunked"],
+                body: Array("exact".utf8))
+        } _: { port, _ in
+            let connection = try RawConnection(port: port)
+            defer { connection.close() }
+            try await connection.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+            let responses = try await connection.readResponses(2)
+            #expect(responses.map(\.text) == ["exact", "exact"])
+            #expect(responses[0].headers.values("content-length") == ["5"])
+            #expect(responses[0].headers["transfer-encoding"] == nil)
+        }
+    }
+
     @Test("a streamed response without length is chunked and ends with finish()", arguments: EventQueueKind.allCases)
     func streamedResponse(kind: EventQueueKind) async throws {
         try await withTestServer(testConfiguration(kind)) { _, writer in

@@ -111,6 +111,7 @@ struct HTTPServerStreamingTests {
         let port = try #require(await portIterator.next())
         let client = HTTPClient(eventQueue: kind)
         let completed = Recorder(0)
+        let underLoad = Signal()
         let bad = Recorder([String]())
         let heldTask = Task {
             let response = try await client.execute(url: "http://127.0.0.1:\(port)/held")
@@ -123,24 +124,34 @@ struct HTTPServerStreamingTests {
                     let workerClient = HTTPClient(eventQueue: kind)
                     defer { Task { await workerClient.shutdown() } }
                     while true {
+                        let response: HTTPClientResponse
                         do {
-                            let response = try await workerClient.execute(
-                                url: "http://127.0.0.1:\(port)/load/\(worker)")
+                            response = try await workerClient.execute(url: "http://127.0.0.1:\(port)/load/\(worker)")
+                        } catch {
+                            // Refused, or closed before any response began: nothing was lost.
+                            return
+                        }
+                        do {
                             let received = try await response.body.collect(upTo: 1 << 20)
-                            if response.status == 200 && received == body {
-                                completed.update { $0 += 1 }
-                            } else {
+                            guard response.status == 200 && received == body else {
                                 bad.update { $0.append("status \(response.status), \(received.count) bytes") }
+                                return
                             }
                         } catch {
-                            // Refused or closed before a response: not a completed response.
+                            bad.update { $0.append("response cut short: \(error)") }
                             return
+                        }
+                        if completed.update({
+                            $0 += 1
+                            return $0
+                        }) == 200 {
+                            underLoad.raise()
                         }
                     }
                 }
             }
             group.addTask {
-                while completed.value < 200 { await Task.yield() }
+                _ = await underLoad.wait()
                 server.beginGracefulShutdown(deadline: .seconds(10))
                 release.raise()
             }

@@ -94,13 +94,14 @@ struct StaticFileHandlerTests {
 
     @Test(
         "no path escapes the root",
-        arguments: [
+        arguments: EventQueueKind.allCases,
+        [
             "/../outside/secret.txt", "/sub/../../outside/secret.txt", "/%2e%2e/outside/secret.txt",
             "/%2E%2E/outside/secret.txt", "/sub/%2e%2e/%2e%2e/outside/secret.txt", "/..%2foutside%2fsecret.txt",
             "/escape.txt", "/escape-dir/secret.txt", "/missing.txt", "/%00hello.txt",
         ])
-    func escapes(target: String) async throws {
-        try await withFileServer(.platformDefault) { port in
+    func escapes(kind: EventQueueKind, target: String) async throws {
+        try await withFileServer(kind) { port in
             let response = try await get(port, target)
             #expect([400, 404].contains(response.status), "\(target) → \(response.status)")
             #expect(!response.text.contains("top secret"))

@@ -190,7 +190,8 @@ struct HTTPEndToEndTests {
     @Test("/metrics includes the runtime's and the transport's metrics")
     func metrics() async throws {
         try await withRemoteServer(makeTestServer()) { url in
-            _ = try await client.execute(method: "POST", url: "\(url)/_remote/test.echo", body: Array(#"{"n":1}"#.utf8)).text
+            _ = try await client.execute(method: "POST", url: "\(url)/_remote/test.echo", body: Array(#"{"n":1}"#.utf8))
+                .text
             let text = try await client.execute(url: "\(url)/metrics").text
             #expect(text.contains(#"remote_requests_total{function="test.echo",code="ok"} 1"#))
             #expect(text.contains("remote_http_open_connections"))
@@ -208,7 +209,9 @@ struct HTTPEndToEndTests {
         let transport = HTTPServerTransport(staticFilesDirectory: directory.path)
         try await withRemoteServer(makeTestServer(), transport: transport) { url async throws in
             #expect(try await client.execute(url: "\(url)/index.html").text == "<h1>hello</h1>")
-            #expect(try await client.execute(url: "\(url)/_remote/test.echo?args=%7B%22n%22%3A1%7D").text == #"{"n":1,"ok":true}"#)
+            #expect(
+                try await client.execute(url: "\(url)/_remote/test.echo?args=%7B%22n%22%3A1%7D").text
+                    == #"{"n":1,"ok":true}"#)
             #expect(try await client.execute(url: "\(url)/_remote/client.js").status == 200)
         }
         await client.shutdown()

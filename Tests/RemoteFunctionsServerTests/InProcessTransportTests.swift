@@ -48,7 +48,8 @@ struct InProcessTransportTests {
         let server = makeTestServer()
         let response = try await withInProcessServer(server) { client in
             try await client.send(
-                ClientRequest(method: "POST", url: baseURL.appending(path: "_remote/test.echo"), body: Data(#"{"n":2}"#.utf8)))
+                ClientRequest(
+                    method: "POST", url: baseURL.appending(path: "_remote/test.echo"), body: Data(#"{"n":2}"#.utf8)))
         }
         #expect(response.status == 200)
         let body = try await response.body.collect(upTo: 1024)
@@ -129,7 +130,8 @@ struct InProcessTransportTests {
         let transport = InProcessServerTransport()
         let running = Task { try await server.run(on: transport) }
         let client = InProcessClientTransport(transport)
-        let response = try await client.send(ClientRequest(method: "GET", url: baseURL.appending(path: "_remote/test.forever")))
+        let response = try await client.send(
+            ClientRequest(method: "GET", url: baseURL.appending(path: "_remote/test.forever")))
         try await started.wait()
         server.beginGracefulShutdown()
         let events = try await readEvents(response.body)

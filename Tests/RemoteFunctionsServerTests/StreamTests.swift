@@ -5,9 +5,11 @@ import Testing
 
 @Suite("Streams, in process")
 struct StreamTests {
-    @Test("a stream sends its head and retry line, its values with cursors, then end", arguments: [
-        TestFunctions.ticks.id, TestFunctions.sequenceTicks.id,
-    ])
+    @Test(
+        "a stream sends its head and retry line, its values with cursors, then end",
+        arguments: [
+            TestFunctions.ticks.id, TestFunctions.sequenceTicks.id,
+        ])
     func valuesAndEnd(id: RemoteFunctionID) async throws {
         let server = makeTestServer()
         let response = await Exchange(

@@ -34,7 +34,9 @@ struct SwiftClientTests {
         try await withRemoteServer(makeTestServer()) { url in
             let client = makeClient(url)
             var values: [Int] = []
-            for try await tick in client.stream(TestFunctions.ticks, CountArguments(count: 200)) { values.append(tick.i) }
+            for try await tick in client.stream(TestFunctions.ticks, CountArguments(count: 200)) {
+                values.append(tick.i)
+            }
             #expect(values == Array(0..<200))
             var seen = 0
             do {
@@ -76,7 +78,9 @@ struct SwiftClientTests {
         try await withRemoteServer(makeTestServer()) { url in
             let client = makeClient(url)
             var values: [Int] = []
-            for try await tick in client.stream(TestFunctions.cutTicks, CountArguments(count: 100)) { values.append(tick.i) }
+            for try await tick in client.stream(TestFunctions.cutTicks, CountArguments(count: 100)) {
+                values.append(tick.i)
+            }
             #expect(values == Array(0..<100))
         }
     }

@@ -33,20 +33,32 @@ func executablePath(_ name: String) -> String? {
 
 @Suite("Third-party clients")
 struct ThirdPartyClientTests {
-    @Test("curl calls a query and follows a stream with -N", .enabled(if: executablePath("curl") != nil, "curl is not installed"))
+    @Test(
+        "curl calls a query and follows a stream with -N",
+        .enabled(if: executablePath("curl") != nil, "curl is not installed"))
     func curl() async throws {
         let curl = try #require(executablePath("curl"))
         try await withRemoteServer(makeTestServer()) { url in
             let unary = try await runProcess(
-                curl, ["-s", "-X", "POST", "\(url)/_remote/test.echo", "-H", "Content-Type: application/json", "-d", #"{"n":41}"#])
+                curl,
+                [
+                    "-s", "-X", "POST", "\(url)/_remote/test.echo", "-H", "Content-Type: application/json", "-d",
+                    #"{"n":41}"#,
+                ])
             #expect(unary.status == 0)
             #expect(unary.output == #"{"n":41,"ok":true}"#)
 
             let stream = try await runProcess(
-                curl, ["-N", "-s", "-G", "\(url)/_remote/test.ticks", "-H", "Accept: text/event-stream",
-                       "-H", "Last-Event-ID: 1", "--data-urlencode", #"args={"count":4}"#])
+                curl,
+                [
+                    "-N", "-s", "-G", "\(url)/_remote/test.ticks", "-H", "Accept: text/event-stream",
+                    "-H", "Last-Event-ID: 1", "--data-urlencode", #"args={"count":4}"#,
+                ])
             #expect(stream.status == 0)
-            #expect(stream.output == "retry: 250\n\nevent: next\nid: 2\ndata: {\"i\":2}\n\nevent: next\nid: 3\ndata: {\"i\":3}\n\nevent: end\ndata: null\n\n")
+            #expect(
+                stream.output
+                    == "retry: 250\n\nevent: next\nid: 2\ndata: {\"i\":2}\n\nevent: next\nid: 3\ndata: {\"i\":3}\n\nevent: end\ndata: null\n\n"
+            )
 
             let error = try await runProcess(curl, ["-s", "-i", "\(url)/_remote/no.such"])
             #expect(error.output.hasPrefix("HTTP/1.1 404"))

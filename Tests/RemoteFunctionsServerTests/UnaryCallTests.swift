@@ -87,7 +87,8 @@ struct UnaryCallTests {
 
     @Test("a wrong method answers 405 with Allow")
     func wrongMethod() async throws {
-        let command = await Exchange(server, "GET", "/_remote/test.increment", query: "args=%7B%22n%22%3A1%7D").response()
+        let command = await Exchange(server, "GET", "/_remote/test.increment", query: "args=%7B%22n%22%3A1%7D")
+            .response()
         #expect(command.status == 405)
         #expect(command.header("Allow") == "POST")
         #expect(command.error != nil)
@@ -100,7 +101,8 @@ struct UnaryCallTests {
     func crossSiteCommands() async throws {
         let server = makeTestServer(configuration: .init(allowedOrigins: ["https://app.example"], logger: .disabled))
         func call(_ headers: [(name: String, value: String)]) async -> Int? {
-            await Exchange(server, "POST", "/_remote/test.increment", headers: headers, body: #"{"n":1}"#).response().status
+            await Exchange(server, "POST", "/_remote/test.increment", headers: headers, body: #"{"n":1}"#).response()
+                .status
         }
         let foreign = await Exchange(
             server, "POST", "/_remote/test.increment",
@@ -133,16 +135,18 @@ struct UnaryCallTests {
     @Test("middleware runs in order, enriches the context, and guards read it")
     func middlewareAndGuards() async throws {
         let order = LogCollector()
-        server.use(ClosureMiddleware { call, context, next in
-            order.logger.log(.info, "outer \(call.functionID)")
-            var context = context
-            if let token = context.header("Authorization") { context[.user] = String(token.dropFirst(7)) }
-            try await next(context)
-        })
-        server.use(ClosureMiddleware { _, context, next in
-            order.logger.log(.info, "inner \(context[.user] ?? "-")")
-            try await next(context)
-        })
+        server.use(
+            ClosureMiddleware { call, context, next in
+                order.logger.log(.info, "outer \(call.functionID)")
+                var context = context
+                if let token = context.header("Authorization") { context[.user] = String(token.dropFirst(7)) }
+                try await next(context)
+            })
+        server.use(
+            ClosureMiddleware { _, context, next in
+                order.logger.log(.info, "inner \(context[.user] ?? "-")")
+                try await next(context)
+            })
         let anonymous = await Exchange(server, "GET", "/_remote/test.guarded").response()
         #expect(anonymous.status == 401)
         #expect(anonymous.error?.code == .unauthenticated)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Browser tests of the LiveSessions web app in real headless Chromium (selenium).
 #
-# Starts `.build/debug/live-sessions --port 0 --data <tmp>` (built if missing), waits for its
+# Builds and starts `.build/debug/live-sessions --port 0 --data <tmp>`, waits for its
 # `listening on HOST:PORT` line, runs Tests/browser/test_*.py against it and stops the server.
 #
 # Environment:
-#   LIVE_SESSIONS_BIN     server executable (default .build/debug/live-sessions)
+#   LIVE_SESSIONS_BIN     a server executable to use as is (default: build .build/debug/live-sessions)
 #   LIVE_SESSIONS_SERVER  "mock" runs the development mock (Tests/browser/mock_server.py) instead
 #   SEED_LARGE            "0" skips --seed-large (the progressive test then seeds its own session)
 #   Extra arguments are passed to pytest (for example -k conflict).
@@ -24,8 +24,11 @@ if [ "${LIVE_SESSIONS_SERVER:-}" = mock ]; then
   COMMAND=(python3 -u Tests/browser/mock_server.py --port 0 --data "$DATA")
   HELP="--seed-large"
 else
+  if [ -z "${LIVE_SESSIONS_BIN:-}" ]; then
+    # Always (incrementally) build: the web app and client.js are bundle resources, copied at build time.
+    swift build --product live-sessions
+  fi
   BIN=${LIVE_SESSIONS_BIN:-.build/debug/live-sessions}
-  if [ ! -x "$BIN" ]; then swift build --product live-sessions; fi
   COMMAND=("$BIN" --host 127.0.0.1 --port 0 --data "$DATA")
   HELP=$("$BIN" --help 2>&1 || true)
 fi

@@ -9,6 +9,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE_URL = os.environ.get("LIVE_SESSIONS_URL", "http://127.0.0.1:8080").rstrip("/")
@@ -92,7 +93,8 @@ def new_driver(width=1280, height=800):
 
 
 def wait(driver, timeout=TIMEOUT):
-    return WebDriverWait(driver, timeout, poll_frequency=0.05)
+    # Live panels re-render: an element found a moment ago may be replaced; look again.
+    return WebDriverWait(driver, timeout, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException])
 
 
 def screenshot(driver, name, full_page=False, blur=True):

@@ -73,8 +73,10 @@ class LiveListTests(BrowserTestCase):
         name_input.send_keys("Lin Browser", Keys.ENTER)
         wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, 'tr[data-name="Lin Browser"]'))
         self.assertTrue(wait(driver).until(lambda d: d.find_element(By.ID, "connection").get_attribute("data-state") == "open"))
+        wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".toast"))
         screenshot(driver, "live")
-        driver.find_element(By.CSS_SELECTOR, f'tr[data-participant-id="{newcomer["id"]}"] [data-action="leave"]').click()
+        wait(driver).until(lambda d: d.find_element(
+            By.CSS_SELECTOR, f'tr[data-participant-id="{newcomer["id"]}"] [data-action="leave"]').click() or True)
         wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'tr[data-participant-id="{newcomer["id"]}"]'))
         page = rpc("participants.page", {"sessionCode": code, "pageSize": 200})
         names = [p["name"] for p in page["items"]]
@@ -94,8 +96,7 @@ class StartPageTests(BrowserTestCase):
         self.assertRegex(code, r"^[A-Z0-9]{6}$")
         self.assertEqual(driver.find_element(By.ID, "session-code").text, code)
         self.assertEqual(driver.find_element(By.ID, "session-name").text, "Team sync")
-        row = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, 'tr[data-name="Ada Lovelace"]'))
-        self.assertEqual(row.find_element(By.CSS_SELECTOR, ".tag").text, "you")
+        wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, 'tr[data-name="Ada Lovelace"] .tag').text == "you")
         # A second user joins with the code from the start page.
         other = self.browser()
         other.get(f"{BASE_URL}/")
@@ -170,6 +171,10 @@ class BoardTests(BrowserTestCase):
         entity = rpc("entities.create", {"sessionCode": code, "title": "Write the release notes"})
         other = rpc("entities.create", {"sessionCode": code, "title": "Book the demo room"})
         rpc("entities.update", {"entityId": other["id"], "changes": {"status": "doing", "notes": "Room 4 or the big one."}, "baseVersion": 1})
+        todo = rpc("entities.create", {"sessionCode": code, "title": "Update the README"})
+        rpc("entities.update", {"entityId": todo["id"], "changes": {"notes": "Two commands on a fresh machine."}, "baseVersion": 1})
+        done = rpc("entities.create", {"sessionCode": code, "title": "Fix the flaky reconnect test"})
+        rpc("entities.update", {"entityId": done["id"], "changes": {"status": "done", "notes": "Waits on a signal now, no sleeps."}, "baseVersion": 1})
         eid = entity["id"]
         alice = self.open_board(code, eid)
         bob = self.open_board(code, eid)
@@ -212,7 +217,7 @@ class BoardTests(BrowserTestCase):
         self.assertEqual(self.board_card(bob, eid).get_attribute("data-sync"), "conflict")
         self.assertEqual(conflict.find_element(By.CSS_SELECTOR, '[data-side="mine"]').text, "Bob: mention the new SSE client.")
         self.assertEqual(conflict.find_element(By.CSS_SELECTOR, '[data-side="theirs"]').text, "Alice: list the breaking changes first.")
-        screenshot(bob, "board")
+        screenshot(bob, "board", full_page=True)
         conflict.find_element(By.CSS_SELECTOR, '[data-resolve="both"]').click()
         both = "Alice: list the breaking changes first.\n\nBob: mention the new SSE client."
         wait(bob).until(lambda d: self.board_card(d, eid).get_attribute("data-sync") == "idle"

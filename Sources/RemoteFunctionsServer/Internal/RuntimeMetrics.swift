@@ -20,7 +20,9 @@ final class RuntimeMetrics: Sendable {
     }
 
     /// Upper bounds of the latency buckets, in seconds.
-    static let bucketBounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    static let bucketBounds: [Double] = [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
 
     private let state = Mutex(State())
 
@@ -30,7 +32,9 @@ final class RuntimeMetrics: Sendable {
             state.requests[RequestKey(function: function, code: code), default: 0] += 1
             guard let latency else { return }
             let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) * 1e-18
-            var histogram = state.latencies[function] ?? Histogram(bucketCounts: Array(repeating: 0, count: Self.bucketBounds.count))
+            var histogram =
+                state.latencies[function]
+                ?? Histogram(bucketCounts: Array(repeating: 0, count: Self.bucketBounds.count))
             for (index, bound) in Self.bucketBounds.enumerated() where seconds <= bound {
                 histogram.bucketCounts[index] += 1
             }
@@ -61,7 +65,8 @@ final class RuntimeMetrics: Sendable {
             """
         for (function, histogram) in latencies.sorted(by: { $0.key < $1.key }) {
             for (index, bound) in Self.bucketBounds.enumerated() {
-                text += "remote_request_duration_seconds_bucket{function=\"\(function)\",le=\"\(bound)\"} \(histogram.bucketCounts[index])\n"
+                text +=
+                    "remote_request_duration_seconds_bucket{function=\"\(function)\",le=\"\(bound)\"} \(histogram.bucketCounts[index])\n"
             }
             text += "remote_request_duration_seconds_bucket{function=\"\(function)\",le=\"+Inf\"} \(histogram.count)\n"
             text += "remote_request_duration_seconds_sum{function=\"\(function)\"} \(histogram.sum)\n"

@@ -51,7 +51,8 @@ final class ResponsePipe: ServerResponseWriter {
     func write(_ bytes: [UInt8]) async throws {
         guard !bytes.isEmpty else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let (reader, outcome) = state.withLock { state -> (CheckedContinuation<[UInt8]?, Never>?, Result<Void, any Error>?) in
+            let (reader, outcome) = state.withLock {
+                state -> (CheckedContinuation<[UInt8]?, Never>?, Result<Void, any Error>?) in
                 guard !state.cancelled else { return (nil, .failure(ReaderGone())) }
                 if let reader = state.readerWaiter {
                     state.readerWaiter = nil
@@ -107,7 +108,8 @@ final class ResponsePipe: ServerResponseWriter {
     func next() async -> [UInt8]? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let (chunk, writer, ready) = state.withLock { state -> ([UInt8]?, CheckedContinuation<Void, any Error>?, Bool) in
+                let (chunk, writer, ready) = state.withLock {
+                    state -> ([UInt8]?, CheckedContinuation<Void, any Error>?, Bool) in
                     if !state.chunks.isEmpty {
                         let chunk = state.chunks.removeFirst()
                         state.bufferedBytes -= chunk.count
@@ -131,7 +133,11 @@ final class ResponsePipe: ServerResponseWriter {
     func cancel() {
         let (reader, writer, headWaiter, action) = state.withLock { state in
             guard !state.cancelled else {
-                return (nil, nil, nil, nil) as (CheckedContinuation<[UInt8]?, Never>?, CheckedContinuation<Void, any Error>?, CheckedContinuation<Head?, Never>?, (@Sendable () -> Void)?)
+                return (nil, nil, nil, nil)
+                    as (
+                        CheckedContinuation<[UInt8]?, Never>?, CheckedContinuation<Void, any Error>?,
+                        CheckedContinuation<Head?, Never>?, (@Sendable () -> Void)?
+                    )
             }
             state.cancelled = true
             state.chunks.removeAll()

@@ -39,7 +39,10 @@ final class ResponseRecorder: ServerResponseWriter {
     var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
     func writeHead(status: Int, headers: [(name: String, value: String)]) async throws {
-        try update { $0.status = status; $0.headers = headers }
+        try update {
+            $0.status = status
+            $0.headers = headers
+        }
     }
 
     func write(_ bytes: [UInt8]) async throws {

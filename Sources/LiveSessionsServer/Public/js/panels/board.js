@@ -145,7 +145,8 @@ export function mount(root, { code, signal, setConnection }) {
       error: null,
       live: false,
     };
-    const title = h("input", { class: "entity-title", dataset: { field: "title" }, value: entity.title, maxlength: "120", "aria-label": "Title" });
+    const title = h("textarea", { class: "entity-title", dataset: { field: "title" }, rows: "1", maxlength: "120", "aria-label": "Title" });
+    title.value = entity.title;
     const notes = h("textarea", { class: "entity-notes", dataset: { field: "notes" }, rows: "3", placeholder: "Add notes…", "aria-label": "Notes" });
     notes.value = entity.notes;
     const status = h("select", { class: "entity-status", dataset: { field: "status" }, "aria-label": "Status" },
@@ -167,6 +168,7 @@ export function mount(root, { code, signal, setConnection }) {
     for (const field of ["title", "notes"]) {
       const input = card.inputs[field];
       input.addEventListener("input", () => {
+        if (field === "title" && input.value.includes("\n")) input.value = input.value.replace(/\n/g, " ");
         card.local[field] = input.value;
         render(card);
       });
@@ -199,6 +201,16 @@ export function mount(root, { code, signal, setConnection }) {
    * (moving a focused field blurs it): it moves when focus leaves it, unless `now` (the user just
    * changed the status themselves).
    */
+  /** Grows a one-line title field to show its whole text. */
+  function fitHeight(textarea) {
+    if (!textarea.isConnected) {
+      requestAnimationFrame(() => { if (textarea.isConnected) fitHeight(textarea); });
+      return;
+    }
+    textarea.style.height = "auto";
+    textarea.style.height = `${textarea.scrollHeight + 2}px`;
+  }
+
   function place(card, { now = false } = {}) {
     const list = columns[card.local.status]?.list || columns.todo.list;
     if (card.element.parentElement === list) return;
@@ -312,9 +324,10 @@ export function mount(root, { code, signal, setConnection }) {
     card.badge.textContent = { conflict: "needs you", syncing: "syncing…", error: "not saved", edited: "unsaved", idle: "" }[state];
     card.badge.dataset.badge = state;
     card.meta.textContent = `v${card.base.version} · ${timeAgo(card.base.updatedAt)}`;
+    fitHeight(inputs.title); // after the badge, which takes width from the title
     replaceChildren(card.conflictBox, [...card.conflicts].map(([field, conflict]) =>
       h("div", { class: "conflict", dataset: { conflictField: field } },
-        h("p", { class: "conflict-title" }, `${FIELD_NAMES[field]} was changed by someone else while you edited it.`),
+        h("p", { class: "conflict-title" }, `Someone else changed the ${FIELD_NAMES[field].toLowerCase()} while you were editing it.`),
         h("div", { class: "conflict-sides" },
           h("div", { class: "side mine" }, h("span", { class: "side-label" }, "Yours"), h("div", { class: "side-text", dataset: { side: "mine" } }, conflict.mine || "(empty)")),
           h("div", { class: "side theirs" }, h("span", { class: "side-label" }, "Theirs"), h("div", { class: "side-text", dataset: { side: "theirs" } }, card.base[field] || "(empty)"))),

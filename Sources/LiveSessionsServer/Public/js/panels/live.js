@@ -82,16 +82,31 @@ export function mount(root, { code, signal, setConnection, identity }) {
       h("td", { class: "actions" }, statusButtons, leave));
   }
 
+  let rowsById = new Map();
+
   function render(update) {
     statValues.total.textContent = number(update.stats.total);
     for (const status of STATUSES) statValues[status].textContent = number(update.stats.byStatus[status] ?? 0);
     if (update.participants.length === 0) {
+      rowsById = new Map();
       replaceChildren(tbody, h("tr", {}, h("td", { colspan: "4", class: "empty" }, "Nobody is here yet. Use “Join as…” to add someone.")));
     } else {
       const shown = update.participants.slice(0, MAX_ROWS);
       const rest = update.participants.length - shown.length;
-      replaceChildren(tbody, shown.map(row),
-        rest > 0 ? h("tr", {}, h("td", { colspan: "4", class: "empty" }, `and ${number(rest)} more — see the Directory tab`)) : null);
+      // Keyed update: a row whose participant did not change stays the same element, so a click
+      // in progress or a hover is not disturbed by the next update.
+      const next = new Map();
+      const rows = shown.map((participant) => {
+        const key = `${participant.name}\u0000${participant.status}`;
+        const existing = rowsById.get(participant.id);
+        const element = existing && existing.key === key ? existing.element : row(participant);
+        next.set(participant.id, { key, element });
+        return element;
+      });
+      rowsById = next;
+      if (rest > 0) rows.push(h("tr", {}, h("td", { colspan: "4", class: "empty" }, `and ${number(rest)} more — see the Directory tab`)));
+      const same = rows.length === tbody.children.length && rows.every((element, i) => tbody.children[i] === element);
+      if (!same) tbody.replaceChildren(...rows);
     }
     table.dataset.count = String(update.participants.length);
     updated.textContent = `Updated ${new Date(update.timestamp).toLocaleTimeString()}`;

@@ -2,7 +2,8 @@
 # Channel benchmark (issue 7): STREAMS bench.ticks streams carried on CHANNELS multiplexed channels,
 # against STREAMS separate SSE requests, on remote-bench-server. A fresh server per mode; reports the
 # server's CPU (utime+stime from /proc/PID/stat) per delivered event and its RSS (idle, peak).
-# Usage: bench/channel.sh        (STREAMS=1000 CHANNELS=10 COUNT=200 INTERVAL_MS=10 BUILD=release|debug)
+# Usage: bench/channel.sh        (STREAMS=1000 CHANNELS=10 COUNT=200 INTERVAL_MS=10 BUILD=release|debug,
+#                                  NO_BUILD=1 uses the binary already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,7 @@ trap 'rm -rf "$WORK"; [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/nu
 command -v node >/dev/null || { echo "missing tool: node" >&2; exit 1; }
 ulimit -n 20000 2>/dev/null || true
 
-if [ "$BUILD" = release ]; then
+if [ "$BUILD" = release ] && [ "${NO_BUILD:-0}" != 1 ]; then
     echo "building remote-bench-server (release)…" >&2
     swift build -c release --product remote-bench-server >&2
 fi

@@ -53,6 +53,16 @@ struct ChannelSubscription: StreamValueWriter {
 
     /// A string as JSON; cursors are short, so Foundation's encoder is not worth its cost here.
     static func jsonString(_ text: String) -> [UInt8] {
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            // The usual cursor (digits, letters): no escaping needed.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(utf8.count + 2)
+            bytes.append(UInt8(ascii: "\""))
+            bytes += utf8
+            bytes.append(UInt8(ascii: "\""))
+            return bytes
+        }
         var bytes: [UInt8] = [UInt8(ascii: "\"")]
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -156,31 +156,36 @@ final class RemoteChannel: Sendable {
         }
     }
 
-    /// Stores the frame if there is room; returns whether it did, and the writer to wake.
+    /// Stores the frame if there is room; returns whether it did, and the writer to wake. Mutates
+    /// the subscription in place (no copy of its buffer per frame).
     private static func store(
         _ frame: [UInt8], token: Int, final: Bool, in state: inout State
     ) throws -> (Bool, CheckedContinuation<Void, Never>?) {
-        guard !state.closed, var subscription = state.subscriptions[token] else { throw CancellationError() }
+        // Scalars only: a copy of the subscription would share its buffer and make every append
+        // below copy it.
+        guard !state.closed,
+            let subscription = state.subscriptions[token].map({
+                (count: $0.values.count, capacity: $0.capacity, keepsLatestOnly: $0.keepsLatestOnly, isQueued: $0.isQueued)
+            })
+        else { throw CancellationError() }
         if final {
-            subscription.final = frame
+            state.subscriptions[token]?.final = frame
         } else {
             if state.shuttingDown { throw CancellationError() }
             if subscription.keepsLatestOnly {
-                subscription.values = [frame]
-            } else if subscription.values.count < subscription.capacity {
-                subscription.values.append(frame)
+                state.subscriptions[token]?.values.removeAll(keepingCapacity: true)
+                state.subscriptions[token]?.values.append(frame)
+            } else if subscription.count < subscription.capacity {
+                state.subscriptions[token]?.values.append(frame)
             } else {
                 return (false, nil)
             }
         }
-        var writer: CheckedContinuation<Void, Never>?
-        if !subscription.isQueued {
-            subscription.isQueued = true
-            state.ready.append(token)
-            writer = state.writerWaiter
-            state.writerWaiter = nil
-        }
-        state.subscriptions[token] = subscription
+        guard !subscription.isQueued else { return (true, nil) }
+        state.subscriptions[token]?.isQueued = true
+        state.ready.append(token)
+        let writer = state.writerWaiter
+        state.writerWaiter = nil
         return (true, writer)
     }
 
@@ -209,6 +214,9 @@ final class RemoteChannel: Sendable {
             } onCancel: {
                 self.close()
             }
+            // Woken by the first frame after a silence: let the other handlers that are ready run
+            // first, so one write carries their frames too instead of one write per frame.
+            await Task.yield()
         }
     }
 
@@ -219,12 +227,18 @@ final class RemoteChannel: Sendable {
         while state.readyHead < state.ready.count && bytes.count < maxWriteBytes {
             let token = state.ready[state.readyHead]
             state.readyHead += 1
-            guard var subscription = state.subscriptions[token] else { continue }
-            if !subscription.values.isEmpty {
-                bytes += subscription.values.removeFirst()
+            // Scalars only, so that taking a frame below does not copy the buffer.
+            guard
+                let subscription = state.subscriptions[token].map({
+                    (hasValues: !$0.values.isEmpty, final: $0.final, name: $0.name, producerWaiter: $0.producerWaiter)
+                })
+            else { continue }
+            if subscription.hasValues {
+                // In place: the buffer is not copied.
+                if let frame = state.subscriptions[token]?.values.removeFirst() { bytes += frame }
                 if let producer = subscription.producerWaiter {
                     producers.append(producer)
-                    subscription.producerWaiter = nil
+                    state.subscriptions[token]?.producerWaiter = nil
                 }
             } else if let final = subscription.final {
                 bytes += final
@@ -232,12 +246,11 @@ final class RemoteChannel: Sendable {
                 state.tokens[subscription.name] = nil
                 continue
             }
-            if subscription.values.isEmpty && subscription.final == nil {
-                subscription.isQueued = false
+            if state.subscriptions[token]?.values.isEmpty == true && subscription.final == nil {
+                state.subscriptions[token]?.isQueued = false
             } else {
                 state.ready.append(token)
             }
-            state.subscriptions[token] = subscription
         }
         if state.readyHead > 256 && state.readyHead * 2 > state.ready.count {
             state.ready.removeFirst(state.readyHead)

@@ -34,6 +34,10 @@ let package = Package(
         .library(name: "RemoteFunctionsLive", targets: ["RemoteFunctionsLive"]),
         .library(name: "RemoteFunctionsSQLite", targets: ["RemoteFunctionsSQLite"]),
         .library(name: "RemoteFunctionsTesting", targets: ["RemoteFunctionsTesting"]),
+        // For the nested Postgres package (PostgreSQL implementation of the demo's storage).
+        .library(name: "LiveSessionsAPI", targets: ["LiveSessionsAPI"]),
+        .library(name: "LiveSessionsServer", targets: ["LiveSessionsServer"]),
+        .library(name: "LiveSessionsClient", targets: ["LiveSessionsClient"]),
         .executable(name: "http-bench", targets: ["http-bench"]),
         .executable(name: "remote", targets: ["remote"]),
         .executable(name: "remote-bench-server", targets: ["remote-bench-server"]),

@@ -3,7 +3,7 @@ import RemoteFunctions
 public import RemoteFunctionsLive
 public import RemoteFunctionsServer
 
-/// The LiveSessions remote functions, bound to a ``LiveSessionsStore``.
+/// The LiveSessions remote functions, bound to a ``LiveSessionsStorage`` (SQLite or PostgreSQL).
 ///
 /// ``register(on:)`` registers every function of ``LiveSessionsFunctions`` on a server. With
 /// ``liveQueries``, `participants.stream` and `entities.watch` are change-driven shared live
@@ -13,7 +13,7 @@ public import RemoteFunctionsServer
 /// every ``entityPollInterval`` and yields only when the version grew.
 public struct LiveSessionsApp: Sendable {
     /// The data behind the functions.
-    public let store: LiveSessionsStore
+    public let store: any LiveSessionsStorage
     /// How long `participants.stream` sleeps between reads. 1 s, as in the seed.
     public var participantsPollInterval: Duration
     /// How often `entities.watch` reads the entity. 300 ms.
@@ -24,7 +24,7 @@ public struct LiveSessionsApp: Sendable {
 
     /// Binds the functions to `store`.
     public init(
-        store: LiveSessionsStore, participantsPollInterval: Duration = .seconds(1),
+        store: any LiveSessionsStorage, participantsPollInterval: Duration = .seconds(1),
         entityPollInterval: Duration = .milliseconds(300), liveQueries: LiveQueries? = nil
     ) {
         self.store = store

@@ -12,12 +12,12 @@ public import RemoteFunctionsServer
 /// `participants.streamPolling` for comparison.
 public struct LiveSessionsLiveStreams: Sendable {
     /// The data the queries read.
-    public let store: LiveSessionsStore
+    public let store: any LiveSessionsStorage
     /// The shared live queries (their metrics belong on `/metrics`).
     public let queries: LiveQueries
 
     /// Creates the streams over `store`, whose `onCommit` must publish to `queries.feed`.
-    public init(store: LiveSessionsStore, queries: LiveQueries) {
+    public init(store: any LiveSessionsStorage, queries: LiveQueries) {
         self.store = store
         self.queries = queries
     }

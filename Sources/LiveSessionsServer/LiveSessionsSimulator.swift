@@ -7,11 +7,11 @@ public import LiveSessionsAPI
 /// It acts on the most recently created session (creating one named "Demo" when there is none),
 /// and only ever touches the participants it created itself.
 public struct LiveSessionsSimulator: Sendable {
-    private let store: LiveSessionsStore
+    private let store: any LiveSessionsStorage
     private let interval: Duration
 
     /// Creates a simulator that acts about once per `interval` (with ±50 % jitter).
-    public init(store: LiveSessionsStore, interval: Duration = .milliseconds(600)) {
+    public init(store: any LiveSessionsStorage, interval: Duration = .milliseconds(600)) {
         self.store = store
         self.interval = interval
     }

@@ -15,4 +15,15 @@ public struct EncodedJSON<Value>: Sendable, Hashable {
     public init(_ value: Value) throws where Value: Encodable {
         self.bytes = Array(try WireCoders.encode(value))
     }
+
+    /// Encodes `value` when its dynamic type is `Encodable`, for generic code (such as a shared
+    /// live query) that fans one value out to many subscribers; `nil` when it is not encodable
+    /// or encoding fails, in which case each subscriber's stream encodes it (and reports any
+    /// failure) as usual.
+    public init?(encodingIfPossible value: Value) {
+        guard let encodable = value as? any Encodable, let data = try? WireCoders.encode(encodable) else {
+            return nil
+        }
+        self.bytes = Array(data)
+    }
 }

@@ -26,4 +26,10 @@ public struct StreamItem<Element: Sendable>: Sendable {
     }
 }
 
-extension StreamItem: Equatable where Element: Equatable {}
+extension StreamItem: Equatable where Element: Equatable {
+    /// Two items are equal when their elements and cursors are; the pre-encoded bytes are only a
+    /// cache of the element and take no part.
+    public static func == (lhs: StreamItem, rhs: StreamItem) -> Bool {
+        lhs.element == rhs.element && lhs.cursor == rhs.cursor
+    }
+}

@@ -57,6 +57,19 @@ struct LiveQueriesTests {
         #expect(metrics.subscriberCount == 0)
     }
 
+    @Test("every subscriber receives the same bytes, encoded once per change rather than once per subscriber")
+    func encodedOncePerChange() async throws {
+        let queries = queries
+        source.set(41)
+        var first = subscribe(queries).makeAsyncIterator()
+        var second = subscribe(queries).makeAsyncIterator()
+        let a = try #require(try await first.next())
+        let b = try #require(try await second.next())
+        #expect(a.encoded?.bytes == Array("41".utf8))
+        #expect(a.encoded == b.encoded)
+        #expect(a.cursor == "41")
+    }
+
     @Test("after a burst of 1 000 rapid changes every subscriber's last value is the final state")
     func noMissedFinalState() async throws {
         let queries = queries

@@ -110,7 +110,10 @@ final class LiveQuery<Value: Equatable & Sendable>: LiveQueryEntry, ChangeListen
                 return
             }
             let current = cursor?(value)
-            if let (item, targets) = state.withLock({ $0.evaluated(value, cursor: current) }) {
+            // Evaluations never overlap, so `latest` cannot change between this check and the
+            // update below. The value is encoded once here instead of once per subscriber.
+            let encoded = state.withLock { $0.isNew(value) } ? EncodedJSON(encodingIfPossible: value) : nil
+            if let (item, targets) = state.withLock({ $0.evaluated(value, cursor: current, encoded: encoded) }) {
                 fanOut(item, to: targets)
             }
         } while state.withLock({ $0.evaluationEnded() })

@@ -53,6 +53,11 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
         return (true, subscribers.isEmpty && !isStopped)
     }
 
+    /// Whether `value` differs from the last value delivered (so it is worth encoding).
+    func isNew(_ value: Value) -> Bool {
+        latest?.element != value
+    }
+
     /// A change reached the query. Returns whether an evaluation must start now.
     mutating func invalidate() -> Bool {
         switch phase {
@@ -69,9 +74,11 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
 
     /// An evaluation produced `value`. Returns the item and the subscribers to push it to when it
     /// differs from the last one, `nil` when nothing changed or the query stopped.
-    mutating func evaluated(_ value: Value, cursor: String?) -> (item: StreamItem<Value>, targets: [Subscriber])? {
+    mutating func evaluated(
+        _ value: Value, cursor: String?, encoded: EncodedJSON<Value>?
+    ) -> (item: StreamItem<Value>, targets: [Subscriber])? {
         guard !isStopped, latest?.element != value else { return nil }
-        let item = StreamItem(value, cursor: cursor)
+        let item = encoded.map { StreamItem(value, encoded: $0, cursor: cursor) } ?? StreamItem(value, cursor: cursor)
         latest = item
         return (item, Array(subscribers.values))
     }

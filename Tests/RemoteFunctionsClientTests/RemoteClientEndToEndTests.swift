@@ -141,7 +141,7 @@ enum EndToEnd {
     }
 
     @Test("leaving the loop runs the server handler's cleanup within 100 ms")
-    func breakCancelsHandler() async throws {
+    func breakCancelsHandlerLatency() async throws {
         let probe = EndToEnd.Probe()
         let server = EndToEnd.makeServer(probe: probe)
         try await withRemoteServer(server) { url in

@@ -124,7 +124,7 @@ struct HTTPEndToEndTests {
     }
 
     @Test("when the client hangs up, the handler's cleanup runs within 100 ms")
-    func cancellation() async throws {
+    func cancellationLatency() async throws {
         let started = Signal()
         let ended = Signal()
         let server = makeTestServer(onForeverStart: started, onForeverEnd: ended)

@@ -73,7 +73,7 @@ struct InProcessTransportTests {
     }
 
     @Test("leaving the loop cancels the server handler within 100 ms")
-    func leavingTheLoop() async throws {
+    func leavingTheLoopLatency() async throws {
         let started = Signal()
         let ended = Signal()
         let server = makeTestServer(onForeverStart: started, onForeverEnd: ended)

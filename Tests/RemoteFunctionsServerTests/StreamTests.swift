@@ -98,7 +98,7 @@ struct StreamTests {
     }
 
     @Test("when the client leaves, the handler's cleanup runs within 100 ms and nothing stays open")
-    func cancellation() async throws {
+    func cancellationLatency() async throws {
         let started = Signal()
         let ended = Signal()
         let server = makeTestServer(onForeverStart: started, onForeverEnd: ended)

@@ -49,13 +49,12 @@ struct SwiftClientTests {
         }
     }
 
-    /// The 100 ms bound of issue 3 is asserted at the socket level in `HTTPEndToEndTests` and in
-    /// process in `InProcessTransportTests`. Through URLSession the close also waits for
-    /// FoundationNetworking's worker thread, which the whole parallel test run competes with on a
-    /// 2-core machine (measured under 1 ms alone, up to ~170 ms under the full parallel suite), so
-    /// this variant asserts a looser bound and reports the figure.
+    /// The 100 ms bound of issue 3, through URLSession. Like every test whose name ends in
+    /// `Latency`, it runs in a separate, serial pass (`scripts/test-all.sh`), because on a 2-core
+    /// machine the parallel suite's own load delays thread wake-ups by more than the bound
+    /// (measured under 1 ms alone, up to ~170 ms inside the parallel run).
     @Test("leaving the loop stops the server handler promptly")
-    func leavingTheLoop() async throws {
+    func leavingTheLoopLatency() async throws {
         let ended = Signal()
         let server = makeTestServer(onForeverEnd: ended)
         try await withRemoteServer(server) { url in
@@ -68,7 +67,7 @@ struct SwiftClientTests {
             }
             let elapsed = try await ended.wait()
             print("Swift client: server handler cleanup \(elapsed) after leaving the loop")
-            #expect(elapsed < .milliseconds(500))
+            #expect(elapsed < .milliseconds(100))
         }
         #expect(server.openStreamCount == 0)
     }

@@ -38,7 +38,9 @@ extension RemoteServer {
             await subscribe(request, channel: channel, writer: writer)
         case .unsubscribe(let channelID):
             guard let channel = await channelForControl(request, channelID: channelID, writer: writer) else { return }
-            guard let body = await decodeControlBody(ChannelUnsubscribeBody.self, request, writer: writer) else { return }
+            guard let body = await decodeControlBody(ChannelUnsubscribeBody.self, request, writer: writer) else {
+                return
+            }
             if let token = channel.token(named: body.sub) { channel.remove(token: token) }
             await respond(status: 204, contentType: RemoteWire.jsonContentType, body: [], writer: writer)
         case .unknown:
@@ -156,7 +158,8 @@ extension RemoteServer {
         guard let body = await decodeControlBody(ChannelSubscribeBody.self, request, writer: writer) else { return }
         guard ChannelSubscription.isValidName(body.sub) else {
             await respond(
-                error: RemoteError(.invalidArgument, "invalid argument at 'sub': expected 1 to 64 of A-Z a-z 0-9 . _ -"),
+                error: RemoteError(
+                    .invalidArgument, "invalid argument at 'sub': expected 1 to 64 of A-Z a-z 0-9 . _ -"),
                 writer: writer)
             return
         }
@@ -183,13 +186,15 @@ extension RemoteServer {
             token = try channel.add(name: body.sub, policy: function.overflow)
         } catch .full {
             let error = RemoteError(
-                .resourceExhausted, "this channel already carries \(configuration.channel.maxSubscriptions) subscriptions")
+                .resourceExhausted,
+                "this channel already carries \(configuration.channel.maxSubscriptions) subscriptions")
             metrics.record(function: id.rawValue, code: error.code.wireName, latency: nil)
             await respond(error: error, writer: writer)
             return
         } catch .duplicate {
             await respond(
-                error: RemoteError(.alreadyExists, "a subscription named '\(body.sub)' is already open"), writer: writer)
+                error: RemoteError(.alreadyExists, "a subscription named '\(body.sub)' is already open"), writer: writer
+            )
             return
         } catch {
             await respond(error: RemoteError(.unavailable, "the channel is closing"), writer: writer)

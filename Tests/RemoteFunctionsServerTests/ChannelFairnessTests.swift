@@ -1,6 +1,7 @@
 import Foundation
-@testable import RemoteFunctionsServer
 import Testing
+
+@testable import RemoteFunctionsServer
 
 /// The channel writer's turn-taking, driven directly: frames are pushed into subscription buffers
 /// and taken by the writer, with no socket in between, so the order is exact.
@@ -21,7 +22,9 @@ struct ChannelFairnessTests {
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
-    @Test("a frame that is ready waits behind at most one frame of each other subscription, even when their buffers are full")
+    @Test(
+        "a frame that is ready waits behind at most one frame of each other subscription, even when their buffers are full"
+    )
     func stalledNeighboursDoNotDelay() async throws {
         // maxWriteBytes 1: every writer turn hands out exactly one frame.
         let channel = RemoteChannel(id: "c", owner: "", maxSubscriptions: 10, maxWriteBytes: 1)

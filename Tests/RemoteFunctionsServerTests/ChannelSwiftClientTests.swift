@@ -1,10 +1,11 @@
 import Foundation
 import RemoteFunctions
 import RemoteFunctionsClient
-@testable import RemoteFunctionsServer
 import RemoteFunctionsTesting
 import Synchronization
 import Testing
+
+@testable import RemoteFunctionsServer
 
 /// A client whose streams travel on one channel, and that reconnects without delay.
 private func makeChannelClient(_ url: URL) -> RemoteClient {
@@ -100,7 +101,9 @@ struct ChannelSwiftClientTests {
             let client = makeChannelClient(url)
             for _ in 0..<2 {
                 var values: [Int] = []
-                for try await tick in client.stream(TestFunctions.ticks, CountArguments(count: 20)) { values.append(tick.i) }
+                for try await tick in client.stream(TestFunctions.ticks, CountArguments(count: 20)) {
+                    values.append(tick.i)
+                }
                 #expect(values == Array(0..<20))
             }
             #expect(server.openChannelCount == 0)

@@ -105,7 +105,7 @@ struct ChannelTests {
     }
 
     @Test("unsubscribe cancels the server handler within 100 ms")
-    func unsubscribeStopsHandler() async throws {
+    func unsubscribeStopsHandlerLatency() async throws {
         let started = Signal()
         let ended = InstantRecorder()
         let server = makeChannelServer(started: started, ended: ended)

@@ -57,7 +57,8 @@ final class RemoteChannelClient: Sendable {
     private let idleTimeout: Duration?
     private let state = Mutex(State())
 
-    init(baseURL: URL, transport: any ClientTransport, headers: [(name: String, value: String)], idleTimeout: Duration?) {
+    init(baseURL: URL, transport: any ClientTransport, headers: [(name: String, value: String)], idleTimeout: Duration?)
+    {
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base + RemoteWire.pathPrefix + "_channel"
@@ -109,14 +110,16 @@ final class RemoteChannelClient: Sendable {
         guard response.status == 204 || response.status == 200 else {
             _ = channel.take(sub)
             let bytes = (try? await response.body.collect(upTo: 1 << 20)) ?? []
-            if response.status == 403, let envelope = try? RemoteJSON.decode(RemoteError.Envelope.self, from: Data(bytes)),
+            if response.status == 403,
+                let envelope = try? RemoteJSON.decode(RemoteError.Envelope.self, from: Data(bytes)),
                 case .object(let details)? = envelope.error.details, details["channel"] != nil
             {
                 // The channel is gone or no longer ours: reconnect on a new one.
                 closeIfCurrent(channel)
                 return Self.errorResponse(RemoteError(.unavailable, "the channel was refused"), status: 503)
             }
-            return ClientResponse(status: response.status, headers: response.headers, body: ClientResponseBody(bytes: bytes))
+            return ClientResponse(
+                status: response.status, headers: response.headers, body: ClientResponseBody(bytes: bytes))
         }
         _ = try? await response.body.collect(upTo: 1 << 16)
         source.yield(Array("retry: \(channel.retry)\n\n".utf8))
@@ -196,7 +199,9 @@ final class RemoteChannelClient: Sendable {
         guard response.status == 200 else {
             reset(generation: generation)
             let bytes = (try? await response.body.collect(upTo: 1 << 20)) ?? []
-            if let envelope = try? RemoteJSON.decode(RemoteError.Envelope.self, from: Data(bytes)) { throw envelope.error }
+            if let envelope = try? RemoteJSON.decode(RemoteError.Envelope.self, from: Data(bytes)) {
+                throw envelope.error
+            }
             throw RemoteError(RemoteError.Code(httpStatus: response.status), "the channel could not be opened")
         }
         var iterator = response.body.makeAsyncIterator()
@@ -263,7 +268,8 @@ final class RemoteChannelClient: Sendable {
 
     /// Hands one channel frame to its subscription's body, as the frame of a single stream.
     private static func dispatch(_ event: ServerSentEvent, on channel: Channel) {
-        guard let name = event.event, name == RemoteWire.nextEvent || name == RemoteWire.endEvent || name == RemoteWire.errorEvent,
+        guard let name = event.event,
+            name == RemoteWire.nextEvent || name == RemoteWire.endEvent || name == RemoteWire.errorEvent,
             let frame = try? RemoteJSON.decode(ChannelFrame.self, from: Data(event.data.utf8))
         else { return }
         switch name {
@@ -272,9 +278,10 @@ final class RemoteChannelClient: Sendable {
             guard let source else { return }
             let value = frame.value ?? .null
             let json = (try? RemoteJSON.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-            let id = frame.cursor.map { cursor in
-                "id: " + String(cursor.unicodeScalars.filter { $0 != "\n" && $0 != "\r" && $0 != "\0" }) + "\n"
-            } ?? ""
+            let id =
+                frame.cursor.map { cursor in
+                    "id: " + String(cursor.unicodeScalars.filter { $0 != "\n" && $0 != "\r" && $0 != "\0" }) + "\n"
+                } ?? ""
             source.yield(Array("event: next\n\(id)data: \(json)\n\n".utf8))
         case RemoteWire.endEvent:
             guard let source = channel.take(frame.sub) else { return }

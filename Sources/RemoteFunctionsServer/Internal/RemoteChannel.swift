@@ -165,7 +165,10 @@ final class RemoteChannel: Sendable {
         // below copy it.
         guard !state.closed,
             let subscription = state.subscriptions[token].map({
-                (count: $0.values.count, capacity: $0.capacity, keepsLatestOnly: $0.keepsLatestOnly, isQueued: $0.isQueued)
+                (
+                    count: $0.values.count, capacity: $0.capacity, keepsLatestOnly: $0.keepsLatestOnly,
+                    isQueued: $0.isQueued
+                )
             })
         else { throw CancellationError() }
         if final {

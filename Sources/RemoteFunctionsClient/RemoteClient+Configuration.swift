@@ -23,6 +23,11 @@ extension RemoteClient {
         /// Called with every underlying network error before it becomes a user-safe
         /// `unavailable` ``RemoteError``, for logging. The error itself never reaches a message.
         public var networkErrorHandler: (@Sendable (any Error) -> Void)?
+        /// Whether streams travel on one multiplexed channel per client (`docs/PROTOCOL.md`
+        /// section 10) instead of one request each. The channel reopens when it drops and every
+        /// stream resumes from its own cursor; a server without the channel endpoint gets one
+        /// request per stream. Default `false`.
+        public var streamsOnChannel = false
 
         /// Creates a configuration; every parameter has a production default.
         public init(

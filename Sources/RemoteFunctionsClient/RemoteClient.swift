@@ -22,6 +22,8 @@ public struct RemoteClient: Sendable {
     public let transport: any ClientTransport
     /// Headers, retries and reconnects.
     public let configuration: Configuration
+    /// The channel that carries this client's streams when ``Configuration/streamsOnChannel``.
+    let channel: RemoteChannelClient?
 
     /// Creates a client for the server at `baseURL`.
     public init(
@@ -32,6 +34,12 @@ public struct RemoteClient: Sendable {
         self.baseURL = baseURL
         self.transport = transport
         self.configuration = configuration
+        self.channel =
+            configuration.streamsOnChannel
+            ? RemoteChannelClient(
+                baseURL: baseURL, transport: transport, headers: configuration.headers,
+                idleTimeout: configuration.streamIdleTimeout)
+            : nil
     }
 
     /// Calls a query. Network errors and retryable codes are retried according to

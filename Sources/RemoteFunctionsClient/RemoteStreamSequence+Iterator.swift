@@ -134,8 +134,14 @@ extension RemoteStreamSequence {
             let request = ClientRequest(method: "POST", url: client.url(for: sequence.id), headers: headers, body: body)
 
             let response: ClientResponse
+            var onChannel = false
             do {
-                response = try await client.transport.send(request)
+                if let carried = try await client.channel?.open(id: sequence.id, arguments: body, cursor: cursor) {
+                    response = carried
+                    onChannel = true
+                } else {
+                    response = try await client.transport.send(request)
+                }
             } catch {
                 if Task.isCancelled { try cancelled() }
                 let mapped = client.mapTransportError(error)
@@ -160,7 +166,8 @@ extension RemoteStreamSequence {
             }
             connection = response.body.makeAsyncIterator()
             parser = ServerSentEventParser()
-            if let timeout = configuration.streamIdleTimeout {
+            // On a channel, heartbeats are the channel's: its own watchdog covers silence.
+            if let timeout = configuration.streamIdleTimeout, !onChannel {
                 let responseBody = response.body
                 watchdog = IdleWatchdog(timeout: timeout) { responseBody.cancel() }
             }

@@ -16,6 +16,10 @@ extension RemoteServer {
             return
         }
         let name = String(path.dropFirst(RemoteWire.pathPrefix.count))
+        if RemoteChannelPath(name) != nil {
+            await handleChannelRequest(request, path: name, writer: writer)
+            return
+        }
         if BundledResource.names.contains(name) {
             await serveResource(name, request: request, writer: writer)
             return
@@ -154,7 +158,7 @@ extension RemoteServer {
     }
 
     /// Runs the middleware chain, first registered outermost, ending in `terminal`.
-    private static func run(
+    static func run(
         _ chain: ArraySlice<any RemoteMiddleware>, call: RemoteCall, context: RequestContext,
         terminal: (RequestContext) async throws -> Void
     ) async throws {
@@ -169,7 +173,7 @@ extension RemoteServer {
 
     /// The JSON arguments: the body of a `POST`, or the `args` parameter of a `GET` (`null` when
     /// absent). Throws ``ServerRequestBody/TooLarge`` past the size limit.
-    private func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws -> Data {
+    func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws -> Data {
         let limit = configuration.maxBodySize
         if request.method == "POST" {
             return Data(try await request.body.collect(upTo: limit))
@@ -179,7 +183,7 @@ extension RemoteServer {
         return Data(text.utf8)
     }
 
-    private func isAllowed(origin: String, host: String?) -> Bool {
+    func isAllowed(origin: String, host: String?) -> Bool {
         if configuration.allowedOrigins.contains(origin) { return true }
         guard let host = host?.lowercased() else { return false }
         let origin = origin.lowercased()
@@ -193,7 +197,7 @@ extension RemoteServer {
         return RemoteError(.internal, "internal error")
     }
 
-    private static func frameData(_ error: RemoteError) -> String {
+    static func frameData(_ error: RemoteError) -> String {
         guard let data = try? WireCoders.encode(error) else {
             return #"{"code":"internal","message":"internal error"}"#
         }
@@ -248,6 +252,7 @@ extension RemoteServer {
     /// The full `/metrics` page: the runtime's metrics followed by every source's text.
     public func metricsText() -> String {
         var text = metrics.prometheusText(openStreams: openStreams.count)
+        text += channels.prometheusText()
         for source in metricsSources.withLock({ $0 }) {
             text += source.prometheusText()
         }

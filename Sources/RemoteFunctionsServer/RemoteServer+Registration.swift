@@ -34,7 +34,9 @@ extension RemoteServer {
                 try await handler(arguments, context, StreamYield(items: { item in try await sink.send(item) }))
             }
         }
-        add(stream.id, RegisteredFunction(kind: .stream, check: check, invocation: .stream(start)))
+        add(
+            stream.id,
+            RegisteredFunction(kind: .stream, check: check, invocation: .stream(start), overflow: stream.overflow))
     }
 
     /// Registers a stream whose values come from an `AsyncSequence` of ``StreamItem``s. The
@@ -55,7 +57,9 @@ extension RemoteServer {
                 }
             }
         }
-        add(stream.id, RegisteredFunction(kind: .stream, check: check, invocation: .stream(start)))
+        add(
+            stream.id,
+            RegisteredFunction(kind: .stream, check: check, invocation: .stream(start), overflow: stream.overflow))
     }
 
     /// The ids of every registered function.

@@ -25,6 +25,7 @@ public final class RemoteServer: Sendable {
     let metricsSources: Mutex<[any MetricsSource]>
     let transports = Mutex<[any ServerTransport]>([])
     let openStreams: OpenStreams
+    let channels = RemoteChannels()
     let metrics = RuntimeMetrics()
 
     /// Creates a server with no functions.
@@ -64,6 +65,7 @@ public final class RemoteServer: Sendable {
     /// unary calls in flight finish, and every transport stops accepting and then drains.
     public func beginGracefulShutdown() {
         openStreams.shutdownAll()
+        channels.shutdownAll()
         let transports = transports.withLock { $0 }
         for transport in transports { transport.beginGracefulShutdown() }
     }

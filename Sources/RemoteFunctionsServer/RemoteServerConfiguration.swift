@@ -20,6 +20,8 @@ extension RemoteServer {
         public var metricsEnabled: Bool
         /// Extra sources whose text is appended to `/metrics`.
         public var metricsSources: [any MetricsSource]
+        /// The multiplexed channel's limits.
+        public var channel = ChannelConfiguration()
 
         /// Creates a configuration.
         public init(

@@ -44,15 +44,25 @@ def rpc(function_id, args=None):
         raise RemoteCallError(error.code, error.read().decode(errors="replace")) from None
 
 
+def metric(name, text=None):
+    """A gauge from /metrics (summed over label sets), or None when the server has no such gauge."""
+    if text is None:
+        with urllib.request.urlopen(f"{BASE_URL}/metrics", timeout=TIMEOUT) as response:
+            text = response.read().decode()
+    pattern = re.compile(rf"^{re.escape(name)}(?:\{{[^}}]*\}})?\s+([0-9.eE+-]+)\s*$", re.M)
+    values = [float(match) for match in pattern.findall(text)]
+    return int(sum(values)) if values else None
+
+
 def open_streams():
-    """The server's count of open streams, read from /metrics (summed over label sets)."""
+    """The server's count of open streams, read from /metrics: single SSE streams plus the
+    subscriptions carried by multiplexed channels (issue 7)."""
     with urllib.request.urlopen(f"{BASE_URL}/metrics", timeout=TIMEOUT) as response:
         text = response.read().decode()
-    pattern = re.compile(rf"^{re.escape(OPEN_STREAMS_METRIC)}(?:\{{[^}}]*\}})?\s+([0-9.eE+-]+)\s*$", re.M)
-    values = [float(match) for match in pattern.findall(text)]
-    if not values:
+    streams = metric(OPEN_STREAMS_METRIC, text)
+    if streams is None:
         raise AssertionError(f"/metrics has no {OPEN_STREAMS_METRIC} gauge:\n{text}")
-    return int(sum(values))
+    return streams + (metric("remote_channel_subscriptions", text) or 0)
 
 
 def wait_for(condition, timeout=TIMEOUT, message="condition", interval=0.05):

@@ -126,7 +126,7 @@ final class OpenStream: Sendable {
         }
         let ending: StreamEnding
         do {
-            try await body(StreamEventSink(stream: self))
+            try await body(StreamEventSink(destination: self))
             ending = .finished
         } catch let error as RemoteError {
             ending = .failed(error)
@@ -147,5 +147,12 @@ final class OpenStream: Sendable {
         // A handler cancelled by the shutdown may return normally (an `AsyncStream` simply ends on
         // cancellation); its stream did not finish, so it ends as resumable either way.
         return shutdown ? .shutdown : ending
+    }
+}
+
+extension OpenStream: StreamValueWriter {
+    /// Writes the value as an `event: next` frame.
+    func writeValue(json: [UInt8], cursor: String?) async throws {
+        try await write(StreamEventSink.frame(json: json, cursor: cursor))
     }
 }

@@ -21,4 +21,6 @@ struct RegisteredFunction: Sendable {
     let kind: RemoteFunctionKind
     let check: RemoteGuard?
     let invocation: Invocation
+    /// A stream's declared overflow policy; a channel subscription's buffer applies it.
+    var overflow: StreamOverflowPolicy = .bounded(256)
 }

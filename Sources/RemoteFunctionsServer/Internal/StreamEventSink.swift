@@ -1,13 +1,13 @@
 import Foundation
 import RemoteFunctions
 
-/// Encodes the values of one stream as `event: next` frames and writes them through its
-/// ``OpenStream``, which serialises them with heartbeats.
+/// Encodes the values of one stream and hands them to its destination: an ``OpenStream``, which
+/// writes them as `event: next` frames serialised with heartbeats, or a channel subscription.
 final class StreamEventSink: Sendable {
-    private let stream: OpenStream
+    private let destination: any StreamValueWriter
 
-    init(stream: OpenStream) {
-        self.stream = stream
+    init(destination: any StreamValueWriter) {
+        self.destination = destination
     }
 
     /// Sends one value. Suspends while the client is slow; throws `CancellationError` once the
@@ -25,7 +25,7 @@ final class StreamEventSink: Sendable {
             }
         }
         do {
-            try await stream.write(Self.frame(json: json, cursor: item.cursor))
+            try await destination.writeValue(json: json, cursor: item.cursor)
         } catch {
             throw CancellationError()
         }

@@ -155,8 +155,13 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** Milliseconds without any byte (not even a heartbeat) after which a stream counts as cut and reconnects (default 45 000; 0 disables). */
   idleTimeout?: number;
-  /** The stream transport (default: createSseTransport with the same options). */
+  /** The stream transport (default: the channel transport, or SSE when `channel` is false). */
   transport?: StreamTransport;
+  /**
+   * Whether streams travel on one multiplexed channel per client (PROTOCOL.md section 10), falling
+   * back to one SSE request per stream when the server has no channel endpoint (default true).
+   */
+  channel?: boolean;
 }
 
 /** A client bound to one server. */
@@ -171,8 +176,24 @@ export interface RemoteClient {
 /** Creates a client bound to a server. */
 export declare function createClient(options?: ClientOptions): RemoteClient;
 
-/** The default stream transport: one `fetch` POST with `Accept: text/event-stream` per stream. */
+/** The per-stream transport: one `fetch` POST with `Accept: text/event-stream` per stream. */
 export declare function createSseTransport(options?: Omit<ClientOptions, "transport">): StreamTransport;
+
+/** The channel transport (PROTOCOL.md section 10): every stream on one SSE channel. */
+export interface ChannelTransport extends StreamTransport {
+  /** The id of the open channel, or null. */
+  readonly channelId: string | null;
+  /** Whether the server had no channel endpoint, so streams use `fallback`. */
+  readonly usesFallback: boolean;
+}
+
+/**
+ * The default stream transport: one long-lived channel per client carries every stream; streams
+ * start and stop with small POSTs, reconnect together and resume each from its own cursor.
+ */
+export declare function createChannelTransport(
+  options?: Omit<ClientOptions, "transport" | "channel"> & { fallback?: StreamTransport },
+): ChannelTransport;
 
 /**
  * Calls a query or command on the page's origin: `POST /_remote/{id}` with the JSON arguments

@@ -299,10 +299,14 @@ async function* readEvents(reader, connection, idleTimeout, release) {
  *
  * Options: `baseUrl` (default: the page's origin), `fetch` (default: globalThis.fetch),
  * `headers` (added to every request), `idleTimeout` (ms of silence after which a stream counts as
- * cut, default 45 000), `transport` (the stream transport, default SSE).
+ * cut, default 45 000), `transport` (the stream transport), `channel` (default true: every stream
+ * of this client travels on one multiplexed channel, falling back to one SSE request per stream
+ * when the server has no channel endpoint; false: one SSE request per stream).
  */
-export function createClient({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, headers = {}, idleTimeout, transport } = {}) {
-  const streamTransport = transport || createSseTransport({ baseUrl, fetch: fetchImpl, headers, idleTimeout });
+export function createClient({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, headers = {}, idleTimeout, transport, channel = true } = {}) {
+  const sseTransport = () => createSseTransport({ baseUrl, fetch: fetchImpl, headers, idleTimeout });
+  const streamTransport = transport
+    || (channel ? createChannelTransport({ baseUrl, fetch: fetchImpl, headers, idleTimeout, fallback: sseTransport() }) : sseTransport());
 
   async function callFunction(id, args, options = {}) {
     const retries = options.retries ?? 0;
@@ -484,6 +488,257 @@ function createRemoteStream(transport, id, args, options) {
     },
   };
   return remoteStream;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multiplexed channel transport (docs/PROTOCOL.md section 10).
+//
+// One long-lived SSE response per client (`GET /_remote/_channel`) carries every stream; streams
+// start and stop with small POSTs naming the channel. Each stream keeps its own cursor: when the
+// channel drops, every stream's event sequence ends without `end`, `createRemoteStream` reconnects
+// it as it would a cut SSE response, and `open()` re-subscribes it on a fresh channel with its last
+// cursor. A server without the endpoint (404) makes the transport use `fallback` for good.
+
+const CHANNEL_PATH = "/_remote/_channel";
+
+/**
+ * The channel transport. Options: `baseUrl`, `fetch`, `headers`, `idleTimeout` (ms of silence
+ * after which the channel counts as cut; default three heartbeat intervals as announced by the
+ * server), `fallback` (the transport used when the server has no channel endpoint).
+ */
+export function createChannelTransport({ baseUrl = defaultBaseUrl(), fetch: fetchImpl, headers = {}, idleTimeout, fallback } = {}) {
+  const doFetch = (...rest) => (fetchImpl || globalThis.fetch)(...rest);
+  const root = baseUrl.replace(/\/+$/, "");
+  let current = null; // { id, retry, subs: Map<sub, queue>, closed, ready: Promise, controller }
+  let unsupported = false;
+  let counter = 0;
+
+  function openChannel() {
+    const controller = new AbortController();
+    const channel = { id: null, retry: 250, subs: new Map(), closed: false, controller, ready: null };
+    channel.ready = (async () => {
+      const response = await doFetch(root + CHANNEL_PATH, {
+        method: "GET",
+        headers: { Accept: "text/event-stream", ...headers },
+        signal: controller.signal,
+        cache: "no-store",
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw await errorFromResponse(response);
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      const parser = new SseParser();
+      let pending = [];
+      // Read until the opening `channel` event; later events are handed to the read loop.
+      while (channel.id === null) {
+        const { value, done } = await reader.read();
+        if (done) throw new RemoteError("unavailable", "The channel closed before it opened.");
+        for (const event of parser.feed(decoder.decode(value, { stream: true }))) {
+          if (event.retry !== undefined) channel.retry = event.retry;
+          if (channel.id === null && event.event === "channel") {
+            const settings = JSON.parse(event.data);
+            channel.id = settings.channel;
+            channel.heartbeatMs = settings.heartbeatMs;
+          } else if (channel.id !== null) {
+            pending.push(event);
+          }
+        }
+      }
+      readLoop(channel, reader, decoder, parser, pending);
+      return channel;
+    })();
+    channel.ready.catch(() => close(channel));
+    return channel;
+  }
+
+  async function readLoop(channel, reader, decoder, parser, pending) {
+    const limit = idleTimeout ?? 3 * (channel.heartbeatMs || 15_000);
+    let timer;
+    const arm = () => {
+      clearTimeout(timer);
+      if (limit > 0) timer = setTimeout(() => channel.controller.abort(), limit);
+    };
+    try {
+      arm();
+      for (const event of pending) dispatch(channel, event);
+      pending = null;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        arm();
+        for (const event of parser.feed(decoder.decode(value, { stream: true }))) dispatch(channel, event);
+      }
+    } catch {
+      // A network failure or the idle timeout: the channel is cut.
+    } finally {
+      clearTimeout(timer);
+      reader.cancel().catch(() => {});
+      close(channel);
+    }
+  }
+
+  function dispatch(channel, event) {
+    if (event.data === undefined || event.event === "channel") return;
+    let frame;
+    try {
+      frame = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    const queue = frame && channel.subs.get(frame.sub);
+    if (!queue) return;
+    if (event.event === "next") {
+      queue.push({ event: "next", data: JSON.stringify(frame.value === undefined ? null : frame.value), id: frame.cursor === undefined ? undefined : String(frame.cursor) });
+    } else if (event.event === "end") {
+      channel.subs.delete(frame.sub);
+      queue.push({ event: "end", data: "null" });
+      queue.end();
+    } else if (event.event === "error") {
+      channel.subs.delete(frame.sub);
+      queue.push({ event: "error", data: JSON.stringify(frame.error || {}) });
+      queue.end();
+    }
+  }
+
+  /** Ends a channel: every stream on it sees its events end without `end`, and reconnects. */
+  function close(channel) {
+    if (channel.closed) return;
+    channel.closed = true;
+    channel.controller.abort();
+    if (current === channel) current = null;
+    const queues = [...channel.subs.values()];
+    channel.subs.clear();
+    for (const queue of queues) queue.end();
+  }
+
+  function control(channel, action, body, keepalive = false) {
+    return doFetch(`${root}${CHANNEL_PATH}/${encodeURIComponent(channel.id)}/${action}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...headers },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+      keepalive,
+    });
+  }
+
+  return {
+    kind: "channel",
+    /** The id of the open channel, or null (for tests and diagnostics). */
+    get channelId() { return current && current.id; },
+    /** Whether the server had no channel endpoint, so streams use the fallback. */
+    get usesFallback() { return unsupported; },
+    async open(request) {
+      if (unsupported && fallback) return fallback.open(request);
+      const { id, args, lastEventId, signal } = request;
+      if (!current) current = openChannel();
+      const opening = current;
+      let channel;
+      try {
+        channel = await opening.ready;
+      } catch (error) {
+        if (error instanceof RemoteError && error.status === 404 && fallback) {
+          unsupported = true;
+          return fallback.open(request);
+        }
+        throw error;
+      }
+      if (signal.aborted) throw new RemoteError("cancelled", "The stream was cancelled.");
+      const sub = `s${++counter}`;
+      const queue = createEventQueue(() => {
+        // The consumer left before the stream ended: tell the server, if the channel still lives.
+        signal.removeEventListener("abort", onAbort);
+        if (channel.subs.get(sub) === queue) {
+          channel.subs.delete(sub);
+          if (!channel.closed) control(channel, "unsubscribe", { sub }, true).catch(() => {});
+        }
+      });
+      const onAbort = () => queue.cancel();
+      signal.addEventListener("abort", onAbort, { once: true });
+      channel.subs.set(sub, queue);
+      let response;
+      try {
+        const body = { sub, id, args: args === undefined ? null : args };
+        if (lastEventId !== undefined && lastEventId !== null) body.lastEventId = String(lastEventId);
+        response = await control(channel, "subscribe", body);
+      } catch (error) {
+        channel.subs.delete(sub);
+        signal.removeEventListener("abort", onAbort);
+        throw error;
+      }
+      if (!response.ok) {
+        channel.subs.delete(sub);
+        signal.removeEventListener("abort", onAbort);
+        const error = await errorFromResponse(response);
+        if (error.details && error.details.channel) {
+          // The channel is gone or no longer ours (for example the cookies changed): open a new one.
+          close(channel);
+          throw new RemoteError("unavailable", "The channel was refused; reconnecting.", { status: response.status });
+        }
+        throw error;
+      }
+      // Like the opening `retry:` frame of a single stream: resets the reconnect backoff.
+      queue.push({ retry: channel.retry });
+      return { events: queue.events };
+    },
+  };
+}
+
+/**
+ * The events of one subscription: `push` and `end` from the channel's read loop, read once with
+ * `for await`. `cancel()` (or leaving the loop) ends it and calls `onCancel` once.
+ */
+function createEventQueue(onCancel) {
+  const items = [];
+  let waiter = null;
+  let done = false;
+  let cancelled = false;
+  const finishWaiter = () => {
+    if (!waiter) return;
+    const resolve = waiter;
+    waiter = null;
+    resolve({ value: undefined, done: true });
+  };
+  const queue = {
+    push(event) {
+      if (done) return;
+      if (waiter) {
+        const resolve = waiter;
+        waiter = null;
+        resolve({ value: event, done: false });
+      } else {
+        items.push(event);
+      }
+    },
+    end() {
+      done = true;
+      if (items.length === 0) finishWaiter();
+    },
+    cancel() {
+      if (!cancelled) {
+        cancelled = true;
+        onCancel();
+      }
+      done = true;
+      items.length = 0;
+      finishWaiter();
+    },
+    events: {
+      [Symbol.asyncIterator]() {
+        return {
+          next() {
+            if (items.length) return Promise.resolve({ value: items.shift(), done: false });
+            if (done) return Promise.resolve({ value: undefined, done: true });
+            return new Promise((resolve) => { waiter = resolve; });
+          },
+          return() {
+            queue.cancel();
+            return Promise.resolve({ value: undefined, done: true });
+          },
+        };
+      },
+    },
+  };
+  return queue;
 }
 
 const defaultClient = createClient();

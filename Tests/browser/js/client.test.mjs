@@ -83,7 +83,7 @@ async function withServer(handler, body) {
   await once(server, "listening");
   const { port } = server.address();
   try {
-    return await body(createClient({ baseUrl: `http://127.0.0.1:${port}` }));
+    return await body(createClient({ baseUrl: `http://127.0.0.1:${port}`, channel: false }));
   } finally {
     for (const socket of sockets) socket.destroy();
     server.close();
@@ -128,7 +128,7 @@ test("call posts JSON, decodes the result and types errors", async () => {
 });
 
 test("a network failure is unavailable", async () => {
-  const client = createClient({ baseUrl: "http://127.0.0.1:1" });
+  const client = createClient({ baseUrl: "http://127.0.0.1:1", channel: false });
   await assert.rejects(client.call("x", null), (error) => error instanceof RemoteError && error.code === "unavailable");
 });
 
@@ -281,7 +281,7 @@ test("a stream silent for longer than the idle timeout counts as cut and reconne
     sse(response, "event: next\ndata: \"after\"\n\nevent: end\ndata: null\n\n");
     response.end();
   }, async (client) => {
-    const fast = createClient({ baseUrl: client.baseUrl, idleTimeout: 150 });
+    const fast = createClient({ baseUrl: client.baseUrl, idleTimeout: 150, channel: false });
     const values = [];
     for await (const v of fast.stream("quiet", null)) values.push(v);
     assert.deepEqual(values, ["after"]);

@@ -98,7 +98,7 @@ test("a connection cut mid-stream reconnects with Last-Event-ID: every tick exac
   proxy.listen(0, "127.0.0.1");
   await once(proxy, "listening");
   try {
-    const client = createClient({ baseUrl: `http://127.0.0.1:${proxy.address().port}` });
+    const client = createClient({ baseUrl: `http://127.0.0.1:${proxy.address().port}`, channel: false });
     const states = [];
     const values = [];
     for await (const tick of client.stream("bench.ticks", { count: 60, intervalMs: 1 }, { onStateChange: (s) => states.push(s) })) values.push(tick.i);
@@ -111,7 +111,7 @@ test("a connection cut mid-stream reconnects with Last-Event-ID: every tick exac
 });
 
 test("leaving the loop closes the stream on the server", options, async () => {
-  const client = createClient({ baseUrl });
+  const client = createClient({ baseUrl, channel: false });
   await until(async () => (await openStreams()) === 0, "no open streams");
   const controller = new AbortController();
   const fanout = client.stream("bench.fanout", null, { signal: controller.signal });

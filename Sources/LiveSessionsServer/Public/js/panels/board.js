@@ -17,9 +17,10 @@
 // unsaved text in a field that someone else changed, the rebase waits and the conflict shows when
 // the user saves. Text fields save on blur (or Ctrl/⌘+Enter), the status saves at once.
 //
-// At most MAX_WATCHES cards are watched (each watch is one HTTP/1.1 connection and a browser
-// allows six per origin; issue 7's channel lifts this). A light `entities.list` refresh finds
-// cards created elsewhere and updates unwatched cards.
+// Every card shown is watched, up to MAX_WATCHES: the browser client carries all of a page's
+// streams on one multiplexed channel (issue 7), so watches no longer use one HTTP/1.1 connection
+// each (a browser allows six per origin). The bound stays under the channel's 100-subscription
+// limit. A light `entities.list` refresh finds cards created elsewhere and updates unwatched cards.
 import { call, query, stream } from "/_remote/client.js";
 import { h, replaceChildren, skeleton, timeAgo, errorMessage, toast } from "../dom.js";
 import { FIELDS, mergePlan, hasNewConflict, resolution } from "../merge.js";
@@ -28,7 +29,7 @@ const COLUMNS = [
   { status: "doing", title: "Doing" },
   { status: "done", title: "Done" },
 ];
-const MAX_WATCHES = 4;
+const MAX_WATCHES = 90;
 const REFRESH_MS = 4000;
 const FIELD_NAMES = { title: "Title", notes: "Notes", status: "Status" };
 

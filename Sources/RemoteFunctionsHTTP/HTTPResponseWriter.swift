@@ -174,6 +174,12 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     /// Whether the connection must close after this response.
     var closesConnection: Bool { state.withLock { $0.closeAfter } }
 
+    /// Makes the connection close after this response; a head not yet sent says
+    /// `connection: close`.
+    func closeAfterResponse() {
+        state.withLock { $0.closeAfter = true }
+    }
+
     func performDeferredFlush() {
         sendPendingHead()
     }

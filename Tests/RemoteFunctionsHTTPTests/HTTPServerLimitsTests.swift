@@ -38,6 +38,32 @@ struct HTTPServerLimitsTests {
         #expect(reached.value)
     }
 
+    /// Regression: a handler that catches the 413 and answers it itself used to get a keep-alive
+    /// head, yet the server closed the connection afterwards (the body could not be drained), so a
+    /// client reusing it lost its next request.
+    @Test(
+        "a handler's own answer to an oversized body says connection: close, and the server closes",
+        arguments: EventQueueKind.allCases)
+    func handlerAnswersTooLarge(kind: EventQueueKind) async throws {
+        try await withTestServer(testConfiguration(kind)) { request, writer in
+            do {
+                _ = try await request.body.collect(upTo: 16)
+                try await writer.respond(status: 200, headers: HTTPHeaders(), body: [])
+            } catch let error as HTTPError where error == .payloadTooLarge {
+                try await writer.respond(status: 413, headers: HTTPHeaders(), body: Array("too large".utf8))
+            }
+        } _: { port, _ in
+            let connection = try RawConnection(port: port)
+            defer { connection.close() }
+            let body = String(repeating: "x", count: 100)
+            try await connection.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n\(body)")
+            let received = try #require(try await connection.readUntilClosed())
+            let text = String(decoding: received, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text)")
+            #expect(text.lowercased().contains("connection: close"), "\(text)")
+        }
+    }
+
     @Test("a chunked body that grows past the limit gets 413", arguments: EventQueueKind.allCases)
     func bodyTooLargeWhileStreaming(kind: EventQueueKind) async throws {
         let configuration = testConfiguration(kind) { $0.maxBodySize = 1000 }

@@ -39,7 +39,16 @@ final class ServerBodySource: RequestBodySource {
     var isComplete: Bool { state.withLock { $0.complete } }
 
     func reject() {
+        markFailed()
+    }
+
+    /// The body can no longer be read in step with the framing (too large, malformed, or cut
+    /// short), so the connection must close after this response. Telling the writer now puts
+    /// `connection: close` in the response head, so the client never reuses a connection the
+    /// server is about to close.
+    private func markFailed() {
         state.withLock { $0.failed = true }
+        writer.closeAfterResponse()
     }
 
     func nextChunk(limit: Int) async throws -> [UInt8]? {
@@ -58,27 +67,28 @@ final class ServerBodySource: RequestBodySource {
         do {
             event = try await connection.nextBodyEvent()
         } catch let error as HTTPParseError {
-            state.withLock { $0.failed = true }
+            markFailed()
             throw HTTPError(status: error.status, message: error.reason)
         } catch {
-            state.withLock { $0.failed = true }
+            markFailed()
             throw error
         }
         switch event {
         case .body(let bytes):
-            return try state.withLock { state throws(HTTPError) -> [UInt8] in
+            let withinLimit = state.withLock { state in
                 state.received += bytes.count
-                if state.received > limit {
-                    state.failed = true
-                    throw HTTPError.payloadTooLarge
-                }
-                return bytes
+                return state.received <= limit
             }
+            guard withinLimit else {
+                markFailed()
+                throw HTTPError.payloadTooLarge
+            }
+            return bytes
         case .end:
             state.withLock { $0.complete = true }
             return nil
         case .head:
-            state.withLock { $0.failed = true }
+            markFailed()
             throw HTTPError.badRequest
         }
     }

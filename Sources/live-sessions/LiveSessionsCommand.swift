@@ -14,6 +14,9 @@ enum LiveSessionsCommand: Equatable {
         var host = "127.0.0.1"
         var port = 8080
         var dataDirectory = "./data"
+        /// A `postgres://` URL: serve from PostgreSQL (through `live-sessions-postgres`) instead of
+        /// the embedded SQLite database in ``dataDirectory``.
+        var databaseURL: String?
         var simulate = false
         /// How many participants `--seed-large` creates, or `nil` without the flag.
         var seedLargeCount: Int?
@@ -26,11 +29,14 @@ enum LiveSessionsCommand: Equatable {
 
     static let usage = """
         usage: live-sessions [serve] [--host HOST] [--port PORT] [--data DIR] [--simulate] [--seed-large [COUNT]]
+               live-sessions [serve] --database postgres://USER@HOST:PORT/DB [--host HOST] [--port PORT] [--simulate]
                live-sessions watch URL SESSION_CODE
 
           --host HOST          address to bind (default 127.0.0.1)
           --port PORT          port to bind, 0 for any free port (default 8080)
           --data DIR           directory of the SQLite database (default ./data)
+          --database URL       use PostgreSQL instead; runs live-sessions-postgres, built with
+                               `swift build --package-path Postgres` (see docs/DEPLOY.md)
           --simulate           simulated participants join, change status and leave
           --seed-large [COUNT] create a session with COUNT participants (default 100000) first
         """
@@ -70,6 +76,12 @@ enum LiveSessionsCommand: Equatable {
                 options.port = port
             case "--data":
                 options.dataDirectory = try value()
+            case "--database":
+                let url = try value()
+                guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                    throw UsageError(message: "--database takes a postgres:// URL; the SQLite default uses --data DIR")
+                }
+                options.databaseURL = url
             case "--simulate":
                 options.simulate = true
             case "--seed-large":

@@ -12,6 +12,8 @@ do {
     switch command {
     case .help:
         print(LiveSessionsCommand.usage)
+    case .serve(let options) where options.databaseURL != nil:
+        try PostgresHandOff().run(arguments: Array(CommandLine.arguments.dropFirst()))
     case .serve(let options):
         try await ServeCommand(options: options).run()
     case .watch(let baseURL, let sessionCode):

@@ -33,7 +33,9 @@ struct HTTPServerAbortedResponseTests {
 
     static let events: [[UInt8]] = (1...4).map { Array("event: next\ndata: {\"n\":\($0)}\nid: \($0)\n\n".utf8) }
 
-    @Test("the head and every event written on the loop reach the client before the close", arguments: EventQueueKind.allCases)
+    @Test(
+        "the head and every event written on the loop reach the client before the close",
+        arguments: EventQueueKind.allCases)
     func throwOnLoop(kind: EventQueueKind) async throws {
         try await withTestServer(testConfiguration(kind)) { _, writer in
             try await writer.writeHead(status: 200, headers: ["content-type": "text/event-stream"])

@@ -184,7 +184,9 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
         sendPendingHead()
     }
 
-    private func sendPendingHead() {
+    /// Queues a head that ``writeHead(status:headers:)`` left pending for the end of the loop
+    /// iteration (so that it can be coalesced with the first body bytes); does nothing otherwise.
+    func sendPendingHead() {
         state.withLock { state in
             guard case .headPending(let head) = state.phase else { return }
             state.phase = .streaming

@@ -123,7 +123,14 @@ final class ServerConnection: Sendable {
         }
         if channel.isClosed || Task.isCancelled { return false }
         if let failure {
-            guard !writer.hasStarted else { return false }
+            if writer.hasStarted {
+                // The response cannot become an error response any more: end it by closing the
+                // connection, but only after what the handler wrote has left (a head still pending,
+                // then the outbound buffer). No last chunk is sent, so the client sees it cut short.
+                writer.sendPendingHead()
+                await closeGracefully()
+                return false
+            }
             let httpError = failure as? HTTPError
             let status = httpError?.status ?? 500
             if status == HTTPError.connectionClosed.status { return false }

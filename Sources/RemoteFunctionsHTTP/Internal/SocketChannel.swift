@@ -281,7 +281,10 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         case .success(.transferred(let count)):
             state.outboundStart += count
             if state.outboundCount == 0 {
-                state.outbound.removeAll(keepingCapacity: state.outbound.capacity <= 64 * 1024)
+                // Drop the storage rather than keep its capacity: an idle connection then holds no
+                // output buffer, and the next write usually hands over its own array anyway
+                // (`sendWithoutWaiting` adopts it when the buffer is empty).
+                state.outbound = []
                 state.outboundStart = 0
                 state.writeStalledSince = nil
             } else {

@@ -1,5 +1,9 @@
 /// The bytes received but not yet consumed by a parser: an array with a read index, compacted only when
 /// the consumed prefix is large, so consuming is O(1) and appending is amortised O(n).
+///
+/// Once every byte is consumed the storage is released, so an idle connection keeps no buffer (and
+/// no capacity grown by an earlier large request); an array appended to an empty buffer is adopted
+/// as the storage without copying.
 struct HTTPInputBuffer: Sendable {
     /// The result of looking for the end of a line.
     enum LineSearch {
@@ -27,13 +31,18 @@ struct HTTPInputBuffer: Sendable {
 
     mutating func append(contentsOf bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
+        if readIndex == storage.count {
+            storage = bytes
+            readIndex = 0
+            return
+        }
         compactBeforeAppending()
         storage.append(contentsOf: bytes)
     }
 
     private mutating func compactBeforeAppending() {
         if readIndex == storage.count {
-            storage.removeAll(keepingCapacity: true)
+            storage = []
             readIndex = 0
         } else if readIndex >= 4096 && readIndex * 2 >= storage.count {
             storage.removeSubrange(0..<readIndex)
@@ -49,7 +58,7 @@ struct HTTPInputBuffer: Sendable {
     mutating func consume(_ byteCount: Int) {
         readIndex += byteCount
         if readIndex == storage.count {
-            storage.removeAll(keepingCapacity: true)
+            storage = []
             readIndex = 0
         }
     }

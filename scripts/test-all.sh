@@ -19,6 +19,11 @@ swift test --skip-build --skip 'Latency\('
 echo "== swift test (latency bounds, serial)"
 swift test --skip-build --filter 'Latency\(' --no-parallel
 
+# The HTTP core's own suite is parameterised over both event queues; the runtime's end-to-end
+# suites run once more with poll(2) as the default backend.
+echo "== runtime end-to-end tests on the poll(2) backend"
+REMOTE_FUNCTIONS_EVENT_QUEUE=poll swift test --skip-build --filter 'RemoteFunctionsServerTests|RemoteFunctionsClientTests' --skip 'Latency\('
+
 if [ -d Tests/browser/js ] && command -v node >/dev/null; then
     echo "== browser client unit tests (node --test)"
     node --test Tests/browser/js/

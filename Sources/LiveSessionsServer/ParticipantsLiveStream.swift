@@ -18,6 +18,13 @@ public struct ParticipantsLiveStream: AsyncSequence, Sendable {
         /// The next update.
         public mutating func next() async throws -> StreamItem<ParticipantsUpdate>? {
             guard let item = try await base.next() else { return nil }
+            // ParticipantsState encodes exactly as its update, so the bytes the live query encoded
+            // once for every viewer are the update's JSON.
+            if let encoded = item.encoded {
+                return StreamItem(
+                    item.element.update, encoded: encoded.reinterpreted(as: ParticipantsUpdate.self),
+                    cursor: item.cursor)
+            }
             return StreamItem(item.element.update, cursor: item.cursor)
         }
     }

@@ -26,4 +26,15 @@ public struct EncodedJSON<Value>: Sendable, Hashable {
         }
         self.bytes = Array(data)
     }
+
+    /// The same bytes, as the JSON of `Other`: for a wrapper whose `encode(to:)` encodes exactly
+    /// the value it wraps, so the bytes encoded once for the wrapper can be sent as the wrapped
+    /// value. The caller vouches that the two types encode identically.
+    public func reinterpreted<Other>(as _: Other.Type) -> EncodedJSON<Other> {
+        EncodedJSON<Other>(bytes: bytes)
+    }
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
 }

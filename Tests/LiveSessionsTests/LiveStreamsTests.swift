@@ -73,6 +73,23 @@ struct LiveStreamsTests {
         func cancel() { body.cancel() }
     }
 
+    @Test("participants.stream hands every viewer the bytes encoded once, equal to the update's JSON")
+    func participantsEncodedOnce() async throws {
+        let harness = try await Harness()
+        let session = try await harness.store.createSession(name: "Encoded")
+        let streams = LiveSessionsLiveStreams(store: harness.store, queries: harness.queries)
+        var first = streams.participants(sessionCode: session.code).makeAsyncIterator()
+        var second = streams.participants(sessionCode: session.code).makeAsyncIterator()
+        let a = try #require(try await first.next())
+        let b = try #require(try await second.next())
+        let encoded = try #require(a.encoded)
+        #expect(b.encoded == encoded)
+        let decoded = try RemoteJSON.decode(ParticipantsUpdate.self, from: Data(encoded.bytes))
+        #expect(decoded.stats == a.element.stats)
+        #expect(decoded.participants == a.element.participants)
+        await harness.tearDown()
+    }
+
     @Test("participants.stream: 50 viewers share one read per change and each sees the new participant")
     func participantsShareOneRead() async throws {
         let harness = try await Harness()

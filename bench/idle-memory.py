@@ -12,9 +12,12 @@ Kinds:
   echo       POST /echo with a 16 KiB body, the 16 KiB response read in full, connection left open
              (idle keep-alive after a larger exchange: shows buffer capacity kept after use).
   fresh      connected, nothing sent (idle before its first request).
+  fanout     POST /_remote/bench.fanout (Accept: text/event-stream, body null) against
+             remote-bench-server: head and `retry:` line received, then the subscription stays idle
+             (an idle runtime stream: connection, request task, open stream, handler waiting).
 
 Usage:
-  bench/idle-memory.py [--server PATH] [--kind sse|keepalive|echo|fresh] [--count 1000] [--warmup 100]
+  bench/idle-memory.py [--server PATH] [--kind sse|keepalive|echo|fresh|fanout] [--count 1000] [--warmup 100]
                        [--repeat 3]
 The server must accept `--port 0` and print `listening on HOST:PORT` (http-bench does); default
 .build/release/http-bench. Prints one line per run and the median.
@@ -35,6 +38,8 @@ REQUESTS = {
     "echo": (b"POST /echo HTTP/1.1\r\nHost: bench\r\ncontent-type: application/octet-stream\r\n"
              b"content-length: 16384\r\n\r\n" + b"e" * 16383 + b"!", b"!"),
     "fresh": (None, None),
+    "fanout": (b"POST /_remote/bench.fanout HTTP/1.1\r\nHost: bench\r\naccept: text/event-stream\r\n"
+               b"content-type: application/json\r\ncontent-length: 4\r\n\r\nnull", re.compile(rb"retry: \d+\n\n")),
 }
 
 
@@ -70,7 +75,7 @@ def open_connections(host, port, kind, count):
         if request is not None:
             connection.sendall(request)
             received = b""
-            while marker not in received:
+            while not (marker.search(received) if isinstance(marker, re.Pattern) else marker in received):
                 more = connection.recv(65536)
                 if not more:
                     raise RuntimeError(f"server closed a {kind} connection early: {received[:200]!r}")

@@ -6,23 +6,45 @@ extension RemoteServer {
     /// when the client goes away. It never throws: every failure becomes an HTTP error with a JSON
     /// body, or a final `event: error` frame once a stream has started.
     public func handle(_ request: ServerRequest, writer: any ServerResponseWriter) async {
+        // A stream waits, possibly for hours, in the frames below this one: `route`'s large frame
+        // (every local of every request kind) is popped before the stream starts, so an idle
+        // stream keeps only the small frames of `serve(_:writer:)` and below.
+        guard let stream = await route(request, writer: writer) else { return }
+        await serve(stream, writer: writer)
+    }
+
+    /// A stream call that passed every check and whose arguments have been read.
+    private struct PendingStream {
+        let id: RemoteFunctionID
+        let function: RegisteredFunction
+        let start: RegisteredFunction.StreamStart
+        let arguments: Data
+        let context: RequestContext
+        let call: RemoteCall
+        let chain: [any RemoteMiddleware]
+        let logger: RemoteLogger
+    }
+
+    /// Answers every request but a stream call, which it returns for ``serve(_:writer:)``.
+    @inline(never)
+    private func route(_ request: ServerRequest, writer: any ServerResponseWriter) async -> PendingStream? {
         let path = request.path
         if path == "/metrics" {
             await serveMetrics(request, writer: writer)
-            return
+            return nil
         }
         guard path.hasPrefix(RemoteWire.pathPrefix) else {
             await respond(error: RemoteError(.notFound, "no remote function at this path"), writer: writer)
-            return
+            return nil
         }
         let name = String(path.dropFirst(RemoteWire.pathPrefix.count))
         if RemoteChannelPath(name) != nil {
             await handleChannelRequest(request, path: name, writer: writer)
-            return
+            return nil
         }
         if BundledResource.names.contains(name) {
             await serveResource(name, request: request, writer: writer)
-            return
+            return nil
         }
         guard let id = RemoteFunctionID(name), let function = functions.withLock({ $0[id] }) else {
             let message =
@@ -30,7 +52,7 @@ extension RemoteServer {
                 ? "no remote function named '\(name)'" : "no remote function at this path"
             metrics.record(function: "(unknown)", code: RemoteError.Code.notFound.wireName, latency: nil)
             await respond(error: RemoteError(.notFound, message), writer: writer)
-            return
+            return nil
         }
         let start = ContinuousClock.now
         guard function.kind.allowedMethods.contains(request.method) else {
@@ -38,7 +60,7 @@ extension RemoteServer {
             let error = RemoteError(.unimplemented, "a \(function.kind) accepts \(allowed) only")
             metrics.record(function: id.rawValue, code: error.code.wireName, latency: nil)
             await respond(error: error, status: 405, extraHeaders: [("Allow", allowed)], writer: writer)
-            return
+            return nil
         }
         if function.kind == .command, let origin = request.header("Origin"),
             !isAllowed(origin: origin, host: request.header("Host"))
@@ -46,7 +68,7 @@ extension RemoteServer {
             let error = RemoteError(.permissionDenied, "cross-origin commands are not allowed from this origin")
             metrics.record(function: id.rawValue, code: error.code.wireName, latency: nil)
             await respond(error: error, writer: writer)
-            return
+            return nil
         }
         let parameters = RequestParsing.queryParameters(request.query)
         let arguments: Data
@@ -57,10 +79,10 @@ extension RemoteServer {
                 .resourceExhausted, "the arguments are larger than \(configuration.maxBodySize) bytes")
             metrics.record(function: id.rawValue, code: error.code.wireName, latency: nil)
             await respond(error: error, status: 413, writer: writer)
-            return
+            return nil
         } catch {
             // The body could not be read: the client has gone.
-            return
+            return nil
         }
         let logger = configuration.logger.with("function", id.rawValue)
         let context = RequestContext(
@@ -89,30 +111,38 @@ extension RemoteServer {
                 await respond(error: remote, writer: writer)
             }
         case .stream(let startStream):
-            var ending: StreamEnding?
-            do {
-                try await Self.run(chain[...], call: call, context: context) { context in
-                    try await function.check?.check(context)
-                    let body = try await startStream(arguments, context)
-                    let streamEnding = await serveStream(body, writer: writer, logger: logger)
-                    ending = streamEnding
-                    switch streamEnding {
-                    case .finished: return
-                    case .failed(let error): throw error
-                    case .clientGone: throw CancellationError()
-                    case .shutdown: throw RemoteError(.unavailable, "the server is shutting down")
-                    }
-                }
-            } catch {
-                if ending == nil {
-                    let remote = Self.remoteError(from: error, logger: logger)
-                    metrics.record(function: id.rawValue, code: remote.code.wireName, latency: nil)
-                    await respond(error: remote, writer: writer)
+            return PendingStream(
+                id: id, function: function, start: startStream, arguments: arguments, context: context, call: call,
+                chain: chain, logger: logger)
+        }
+        return nil
+    }
+
+    /// Runs the middleware chain, the guard and the stream, and records how the stream ended.
+    private func serve(_ stream: PendingStream, writer: any ServerResponseWriter) async {
+        var ending: StreamEnding?
+        do {
+            try await Self.run(stream.chain[...], call: stream.call, context: stream.context) { context in
+                try await stream.function.check?.check(context)
+                let body = try await stream.start(stream.arguments, context)
+                let streamEnding = await serveStream(body, writer: writer, logger: stream.logger)
+                ending = streamEnding
+                switch streamEnding {
+                case .finished: return
+                case .failed(let error): throw error
+                case .clientGone: throw CancellationError()
+                case .shutdown: throw RemoteError(.unavailable, "the server is shutting down")
                 }
             }
-            if let ending {
-                metrics.record(function: id.rawValue, code: ending.metricsCode, latency: nil)
+        } catch {
+            if ending == nil {
+                let remote = Self.remoteError(from: error, logger: stream.logger)
+                metrics.record(function: stream.id.rawValue, code: remote.code.wireName, latency: nil)
+                await respond(error: remote, writer: writer)
             }
+        }
+        if let ending {
+            metrics.record(function: stream.id.rawValue, code: ending.metricsCode, latency: nil)
         }
     }
 

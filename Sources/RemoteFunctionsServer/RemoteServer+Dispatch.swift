@@ -39,7 +39,7 @@ extension RemoteServer {
         }
         let name = String(path.dropFirst(RemoteWire.pathPrefix.count))
         if RemoteChannelPath(name) != nil {
-            await handleChannelRequest(request, path: name, writer: writer)
+            await serveChannel(request, path: name, writer: writer)
             return nil
         }
         if BundledResource.names.contains(name) {
@@ -95,27 +95,41 @@ extension RemoteServer {
         let chain = middlewares.withLock { $0 }
         switch function.invocation {
         case .unary(let invoke):
-            var output: Data?
-            do {
-                try await Self.run(chain[...], call: call, context: context) { context in
-                    try await function.check?.check(context)
-                    output = try await invoke(arguments, context)
-                }
-                guard let output else { throw RemoteError(.internal, "internal error") }
-                metrics.record(function: id.rawValue, code: "ok", latency: .now - start)
-                await respond(
-                    status: 200, contentType: RemoteWire.jsonContentType, body: Array(output), writer: writer)
-            } catch {
-                let remote = Self.remoteError(from: error, logger: logger)
-                metrics.record(function: id.rawValue, code: remote.code.wireName, latency: .now - start)
-                await respond(error: remote, writer: writer)
-            }
+            await serveUnary(
+                invoke, function: function, id: id, arguments: arguments, context: context, call: call, chain: chain,
+                start: start,
+                logger: logger, writer: writer)
         case .stream(let startStream):
             return PendingStream(
                 id: id, function: function, start: startStream, arguments: arguments, context: context, call: call,
                 chain: chain, logger: logger)
         }
         return nil
+    }
+
+    /// Runs a query or command and answers it.
+    @inline(never)
+    private func serveUnary(
+        _ invoke: RegisteredFunction.UnaryInvocation, function: RegisteredFunction, id: RemoteFunctionID,
+        arguments: Data, context: RequestContext,
+        call: RemoteCall, chain: [any RemoteMiddleware], start: ContinuousClock.Instant, logger: RemoteLogger,
+        writer: any ServerResponseWriter
+    ) async {
+        var output: Data?
+        do {
+            try await Self.run(chain[...], call: call, context: context) { context in
+                try await function.check?.check(context)
+                output = try await invoke(arguments, context)
+            }
+            guard let output else { throw RemoteError(.internal, "internal error") }
+            metrics.record(function: id.rawValue, code: "ok", latency: .now - start)
+            await respond(
+                status: 200, contentType: RemoteWire.jsonContentType, body: Array(output), writer: writer)
+        } catch {
+            let remote = Self.remoteError(from: error, logger: logger)
+            metrics.record(function: id.rawValue, code: remote.code.wireName, latency: .now - start)
+            await respond(error: remote, writer: writer)
+        }
     }
 
     /// Runs the middleware chain, the guard and the stream, and records how the stream ended.
@@ -146,6 +160,13 @@ extension RemoteServer {
         }
     }
 
+    /// ``handleChannelRequest(_:path:writer:)`` in a frame of its own, so that its locals do not
+    /// enlarge `route`'s frame (part of every idle stream's peak task-allocator use).
+    @inline(never)
+    private func serveChannel(_ request: ServerRequest, path: String, writer: any ServerResponseWriter) async {
+        await handleChannelRequest(request, path: path, writer: writer)
+    }
+
     /// Opens the event stream, runs the handler, and writes the final frame.
     private func serveStream(
         _ body: @escaping RegisteredFunction.StreamBody, writer: any ServerResponseWriter, logger: RemoteLogger
@@ -155,6 +176,16 @@ extension RemoteServer {
             return .shutdown
         }
         defer { openStreams.close(stream) }
+        guard await writeStreamHead(stream, writer: writer) else { return .clientGone }
+        let ending = await stream.run(body)
+        await writeFinalFrame(ending, stream: stream, writer: writer)
+        return ending
+    }
+
+    /// The head and the `retry:` line; `false` once the client has gone. A frame of its own, popped
+    /// before the handler runs, so that it does not stay allocated while the stream is idle.
+    @inline(never)
+    private func writeStreamHead(_ stream: OpenStream, writer: any ServerResponseWriter) async -> Bool {
         do {
             try await writer.writeHead(
                 status: 200,
@@ -164,10 +195,16 @@ extension RemoteServer {
                     ("X-Accel-Buffering", "no"),
                 ])
             try await stream.write(Array("retry: \(configuration.retryMilliseconds)\n\n".utf8))
+            return true
         } catch {
-            return .clientGone
+            return false
         }
-        let ending = await stream.run(body)
+    }
+
+    /// `event: end` or `event: error` after the handler, then the end of the response; nothing
+    /// when the client has gone.
+    @inline(never)
+    private func writeFinalFrame(_ ending: StreamEnding, stream: OpenStream, writer: any ServerResponseWriter) async {
         let finalEvent: ServerSentEvent?
         switch ending {
         case .finished:
@@ -184,7 +221,6 @@ extension RemoteServer {
             try? await stream.write(finalEvent.encoded())
             try? await writer.finish()
         }
-        return ending
     }
 
     /// Runs the middleware chain, first registered outermost, ending in `terminal`.
@@ -203,6 +239,7 @@ extension RemoteServer {
 
     /// The JSON arguments: the body of a `POST`, or the `args` parameter of a `GET` (`null` when
     /// absent). Throws ``ServerRequestBody/TooLarge`` past the size limit.
+    @inline(never)
     func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws -> Data {
         let limit = configuration.maxBodySize
         if request.method == "POST" {
@@ -236,6 +273,7 @@ extension RemoteServer {
 
     // MARK: Plain responses
 
+    @inline(never)
     func respond(
         error: RemoteError, status: Int? = nil, extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
@@ -248,6 +286,7 @@ extension RemoteServer {
             extraHeaders: extraHeaders, writer: writer)
     }
 
+    @inline(never)
     func respond(
         status: Int, contentType: String, body: [UInt8], extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
@@ -263,6 +302,7 @@ extension RemoteServer {
         }
     }
 
+    @inline(never)
     private func serveMetrics(_ request: ServerRequest, writer: any ServerResponseWriter) async {
         guard configuration.metricsEnabled else {
             await respond(error: RemoteError(.notFound, "metrics are disabled"), writer: writer)
@@ -289,6 +329,7 @@ extension RemoteServer {
         return text
     }
 
+    @inline(never)
     private func serveResource(_ name: String, request: ServerRequest, writer: any ServerResponseWriter) async {
         guard request.method == "GET" || request.method == "HEAD" else {
             await respond(

@@ -173,7 +173,9 @@ extension RemoteServer {
 
     /// The JSON arguments: the body of a `POST`, or the `args` parameter of a `GET` (`null` when
     /// absent). Throws ``ServerRequestBody/TooLarge`` past the size limit.
-    func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws -> Data {
+    nonisolated(nonsending) func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws
+        -> Data
+    {
         let limit = configuration.maxBodySize
         if request.method == "POST" {
             return Data(try await request.body.collect(upTo: limit))
@@ -206,7 +208,7 @@ extension RemoteServer {
 
     // MARK: Plain responses
 
-    func respond(
+    nonisolated(nonsending) func respond(
         error: RemoteError, status: Int? = nil, extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
     ) async {
@@ -218,7 +220,7 @@ extension RemoteServer {
             extraHeaders: extraHeaders, writer: writer)
     }
 
-    func respond(
+    nonisolated(nonsending) func respond(
         status: Int, contentType: String, body: [UInt8], extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
     ) async {

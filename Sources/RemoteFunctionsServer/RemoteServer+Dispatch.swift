@@ -84,7 +84,7 @@ extension RemoteServer {
             // The body could not be read: the client has gone.
             return nil
         }
-        let logger = configuration.logger.with("function", id.rawValue)
+        let logger = function.logger
         let context = RequestContext(
             headers: request.headers, cookies: RequestParsing.cookies(request.header("Cookie")),
             remoteAddress: request.remoteAddress,
@@ -117,9 +117,16 @@ extension RemoteServer {
     ) async {
         var output: Data?
         do {
-            try await Self.run(chain[...], call: call, context: context) { context in
+            if chain.isEmpty {
+                // No middleware: call the guard and the handler directly, without the chain's
+                // closures.
                 try await function.check?.check(context)
                 output = try await invoke(arguments, context)
+            } else {
+                try await Self.run(chain[...], call: call, context: context) { context in
+                    try await function.check?.check(context)
+                    output = try await invoke(arguments, context)
+                }
             }
             guard let output else { throw RemoteError(.internal, "internal error") }
             metrics.record(function: id.rawValue, code: "ok", latency: .now - start)
@@ -240,7 +247,9 @@ extension RemoteServer {
     /// The JSON arguments: the body of a `POST`, or the `args` parameter of a `GET` (`null` when
     /// absent). Throws ``ServerRequestBody/TooLarge`` past the size limit.
     @inline(never)
-    func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws -> Data {
+    nonisolated(nonsending) func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws
+        -> Data
+    {
         let limit = configuration.maxBodySize
         if request.method == "POST" {
             return Data(try await request.body.collect(upTo: limit))
@@ -274,7 +283,7 @@ extension RemoteServer {
     // MARK: Plain responses
 
     @inline(never)
-    func respond(
+    nonisolated(nonsending) func respond(
         error: RemoteError, status: Int? = nil, extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
     ) async {
@@ -287,7 +296,7 @@ extension RemoteServer {
     }
 
     @inline(never)
-    func respond(
+    nonisolated(nonsending) func respond(
         status: Int, contentType: String, body: [UInt8], extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
     ) async {

@@ -6,45 +6,23 @@ extension RemoteServer {
     /// when the client goes away. It never throws: every failure becomes an HTTP error with a JSON
     /// body, or a final `event: error` frame once a stream has started.
     public func handle(_ request: ServerRequest, writer: any ServerResponseWriter) async {
-        // A stream waits, possibly for hours, in the frames below this one: `route`'s large frame
-        // (every local of every request kind) is popped before the stream starts, so an idle
-        // stream keeps only the small frames of `serve(_:writer:)` and below.
-        guard let stream = await route(request, writer: writer) else { return }
-        await serve(stream, writer: writer)
-    }
-
-    /// A stream call that passed every check and whose arguments have been read.
-    private struct PendingStream {
-        let id: RemoteFunctionID
-        let function: RegisteredFunction
-        let start: RegisteredFunction.StreamStart
-        let arguments: Data
-        let context: RequestContext
-        let call: RemoteCall
-        let chain: [any RemoteMiddleware]
-        let logger: RemoteLogger
-    }
-
-    /// Answers every request but a stream call, which it returns for ``serve(_:writer:)``.
-    @inline(never)
-    private func route(_ request: ServerRequest, writer: any ServerResponseWriter) async -> PendingStream? {
         let path = request.path
         if path == "/metrics" {
             await serveMetrics(request, writer: writer)
-            return nil
+            return
         }
         guard path.hasPrefix(RemoteWire.pathPrefix) else {
             await respond(error: RemoteError(.notFound, "no remote function at this path"), writer: writer)
-            return nil
+            return
         }
         let name = String(path.dropFirst(RemoteWire.pathPrefix.count))
         if RemoteChannelPath(name) != nil {
-            await serveChannel(request, path: name, writer: writer)
-            return nil
+            await handleChannelRequest(request, path: name, writer: writer)
+            return
         }
         if BundledResource.names.contains(name) {
             await serveResource(name, request: request, writer: writer)
-            return nil
+            return
         }
         guard let id = RemoteFunctionID(name), let function = functions.withLock({ $0[id] }) else {
             let message =
@@ -52,7 +30,7 @@ extension RemoteServer {
                 ? "no remote function named '\(name)'" : "no remote function at this path"
             metrics.record(function: "(unknown)", code: RemoteError.Code.notFound.wireName, latency: nil)
             await respond(error: RemoteError(.notFound, message), writer: writer)
-            return nil
+            return
         }
         let start = ContinuousClock.now
         guard function.kind.allowedMethods.contains(request.method) else {
@@ -60,7 +38,7 @@ extension RemoteServer {
             let error = RemoteError(.unimplemented, "a \(function.kind) accepts \(allowed) only")
             metrics.record(function: id.rawValue, code: error.code.wireName, latency: nil)
             await respond(error: error, status: 405, extraHeaders: [("Allow", allowed)], writer: writer)
-            return nil
+            return
         }
         if function.kind == .command, let origin = request.header("Origin"),
             !isAllowed(origin: origin, host: request.header("Host"))
@@ -68,7 +46,7 @@ extension RemoteServer {
             let error = RemoteError(.permissionDenied, "cross-origin commands are not allowed from this origin")
             metrics.record(function: id.rawValue, code: error.code.wireName, latency: nil)
             await respond(error: error, writer: writer)
-            return nil
+            return
         }
         let parameters = RequestParsing.queryParameters(request.query)
         let arguments: Data
@@ -79,12 +57,12 @@ extension RemoteServer {
                 .resourceExhausted, "the arguments are larger than \(configuration.maxBodySize) bytes")
             metrics.record(function: id.rawValue, code: error.code.wireName, latency: nil)
             await respond(error: error, status: 413, writer: writer)
-            return nil
+            return
         } catch {
             // The body could not be read: the client has gone.
-            return nil
+            return
         }
-        let logger = function.logger
+        let logger = configuration.logger.with("function", id.rawValue)
         let context = RequestContext(
             headers: request.headers, cookies: RequestParsing.cookies(request.header("Cookie")),
             remoteAddress: request.remoteAddress,
@@ -95,83 +73,47 @@ extension RemoteServer {
         let chain = middlewares.withLock { $0 }
         switch function.invocation {
         case .unary(let invoke):
-            await serveUnary(
-                invoke, function: function, id: id, arguments: arguments, context: context, call: call, chain: chain,
-                start: start,
-                logger: logger, writer: writer)
-        case .stream(let startStream):
-            return PendingStream(
-                id: id, function: function, start: startStream, arguments: arguments, context: context, call: call,
-                chain: chain, logger: logger)
-        }
-        return nil
-    }
-
-    /// Runs a query or command and answers it.
-    @inline(never)
-    private func serveUnary(
-        _ invoke: RegisteredFunction.UnaryInvocation, function: RegisteredFunction, id: RemoteFunctionID,
-        arguments: Data, context: RequestContext,
-        call: RemoteCall, chain: [any RemoteMiddleware], start: ContinuousClock.Instant, logger: RemoteLogger,
-        writer: any ServerResponseWriter
-    ) async {
-        var output: Data?
-        do {
-            if chain.isEmpty {
-                // No middleware: call the guard and the handler directly, without the chain's
-                // closures.
-                try await function.check?.check(context)
-                output = try await invoke(arguments, context)
-            } else {
+            var output: Data?
+            do {
                 try await Self.run(chain[...], call: call, context: context) { context in
                     try await function.check?.check(context)
                     output = try await invoke(arguments, context)
                 }
-            }
-            guard let output else { throw RemoteError(.internal, "internal error") }
-            metrics.record(function: id.rawValue, code: "ok", latency: .now - start)
-            await respond(
-                status: 200, contentType: RemoteWire.jsonContentType, body: Array(output), writer: writer)
-        } catch {
-            let remote = Self.remoteError(from: error, logger: logger)
-            metrics.record(function: id.rawValue, code: remote.code.wireName, latency: .now - start)
-            await respond(error: remote, writer: writer)
-        }
-    }
-
-    /// Runs the middleware chain, the guard and the stream, and records how the stream ended.
-    private func serve(_ stream: PendingStream, writer: any ServerResponseWriter) async {
-        var ending: StreamEnding?
-        do {
-            try await Self.run(stream.chain[...], call: stream.call, context: stream.context) { context in
-                try await stream.function.check?.check(context)
-                let body = try await stream.start(stream.arguments, context)
-                let streamEnding = await serveStream(body, writer: writer, logger: stream.logger)
-                ending = streamEnding
-                switch streamEnding {
-                case .finished: return
-                case .failed(let error): throw error
-                case .clientGone: throw CancellationError()
-                case .shutdown: throw RemoteError(.unavailable, "the server is shutting down")
-                }
-            }
-        } catch {
-            if ending == nil {
-                let remote = Self.remoteError(from: error, logger: stream.logger)
-                metrics.record(function: stream.id.rawValue, code: remote.code.wireName, latency: nil)
+                guard let output else { throw RemoteError(.internal, "internal error") }
+                metrics.record(function: id.rawValue, code: "ok", latency: .now - start)
+                await respond(
+                    status: 200, contentType: RemoteWire.jsonContentType, body: Array(output), writer: writer)
+            } catch {
+                let remote = Self.remoteError(from: error, logger: logger)
+                metrics.record(function: id.rawValue, code: remote.code.wireName, latency: .now - start)
                 await respond(error: remote, writer: writer)
             }
+        case .stream(let startStream):
+            var ending: StreamEnding?
+            do {
+                try await Self.run(chain[...], call: call, context: context) { context in
+                    try await function.check?.check(context)
+                    let body = try await startStream(arguments, context)
+                    let streamEnding = await serveStream(body, writer: writer, logger: logger)
+                    ending = streamEnding
+                    switch streamEnding {
+                    case .finished: return
+                    case .failed(let error): throw error
+                    case .clientGone: throw CancellationError()
+                    case .shutdown: throw RemoteError(.unavailable, "the server is shutting down")
+                    }
+                }
+            } catch {
+                if ending == nil {
+                    let remote = Self.remoteError(from: error, logger: logger)
+                    metrics.record(function: id.rawValue, code: remote.code.wireName, latency: nil)
+                    await respond(error: remote, writer: writer)
+                }
+            }
+            if let ending {
+                metrics.record(function: id.rawValue, code: ending.metricsCode, latency: nil)
+            }
         }
-        if let ending {
-            metrics.record(function: stream.id.rawValue, code: ending.metricsCode, latency: nil)
-        }
-    }
-
-    /// ``handleChannelRequest(_:path:writer:)`` in a frame of its own, so that its locals do not
-    /// enlarge `route`'s frame (part of every idle stream's peak task-allocator use).
-    @inline(never)
-    private func serveChannel(_ request: ServerRequest, path: String, writer: any ServerResponseWriter) async {
-        await handleChannelRequest(request, path: path, writer: writer)
     }
 
     /// Opens the event stream, runs the handler, and writes the final frame.
@@ -183,16 +125,6 @@ extension RemoteServer {
             return .shutdown
         }
         defer { openStreams.close(stream) }
-        guard await writeStreamHead(stream, writer: writer) else { return .clientGone }
-        let ending = await stream.run(body)
-        await writeFinalFrame(ending, stream: stream, writer: writer)
-        return ending
-    }
-
-    /// The head and the `retry:` line; `false` once the client has gone. A frame of its own, popped
-    /// before the handler runs, so that it does not stay allocated while the stream is idle.
-    @inline(never)
-    private func writeStreamHead(_ stream: OpenStream, writer: any ServerResponseWriter) async -> Bool {
         do {
             try await writer.writeHead(
                 status: 200,
@@ -202,16 +134,10 @@ extension RemoteServer {
                     ("X-Accel-Buffering", "no"),
                 ])
             try await stream.write(Array("retry: \(configuration.retryMilliseconds)\n\n".utf8))
-            return true
         } catch {
-            return false
+            return .clientGone
         }
-    }
-
-    /// `event: end` or `event: error` after the handler, then the end of the response; nothing
-    /// when the client has gone.
-    @inline(never)
-    private func writeFinalFrame(_ ending: StreamEnding, stream: OpenStream, writer: any ServerResponseWriter) async {
+        let ending = await stream.run(body)
         let finalEvent: ServerSentEvent?
         switch ending {
         case .finished:
@@ -228,6 +154,7 @@ extension RemoteServer {
             try? await stream.write(finalEvent.encoded())
             try? await writer.finish()
         }
+        return ending
     }
 
     /// Runs the middleware chain, first registered outermost, ending in `terminal`.
@@ -246,10 +173,7 @@ extension RemoteServer {
 
     /// The JSON arguments: the body of a `POST`, or the `args` parameter of a `GET` (`null` when
     /// absent). Throws ``ServerRequestBody/TooLarge`` past the size limit.
-    @inline(never)
-    nonisolated(nonsending) func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws
-        -> Data
-    {
+    func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws -> Data {
         let limit = configuration.maxBodySize
         if request.method == "POST" {
             return Data(try await request.body.collect(upTo: limit))
@@ -282,8 +206,7 @@ extension RemoteServer {
 
     // MARK: Plain responses
 
-    @inline(never)
-    nonisolated(nonsending) func respond(
+    func respond(
         error: RemoteError, status: Int? = nil, extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
     ) async {
@@ -295,8 +218,7 @@ extension RemoteServer {
             extraHeaders: extraHeaders, writer: writer)
     }
 
-    @inline(never)
-    nonisolated(nonsending) func respond(
+    func respond(
         status: Int, contentType: String, body: [UInt8], extraHeaders: [(name: String, value: String)] = [],
         writer: any ServerResponseWriter
     ) async {
@@ -311,7 +233,6 @@ extension RemoteServer {
         }
     }
 
-    @inline(never)
     private func serveMetrics(_ request: ServerRequest, writer: any ServerResponseWriter) async {
         guard configuration.metricsEnabled else {
             await respond(error: RemoteError(.notFound, "metrics are disabled"), writer: writer)
@@ -338,7 +259,6 @@ extension RemoteServer {
         return text
     }
 
-    @inline(never)
     private func serveResource(_ name: String, request: ServerRequest, writer: any ServerResponseWriter) async {
         guard request.method == "GET" || request.method == "HEAD" else {
             await respond(

@@ -205,8 +205,12 @@ public final class HTTPServer: Sendable {
             handler: handler)
         state.withLock { $0.connections[registration.id] = ConnectionRecord(connection: connection, task: nil) }
         let task = Task(executorPreference: loop) { [self] in
-            await connection.run()
-            connectionEnded(registration.id)
+            if await connection.run() {
+                // A detached response owns the open connection now: it counts until it closes.
+                channel.addCloseHandler { [self] in connectionEnded(registration.id) }
+            } else {
+                connectionEnded(registration.id)
+            }
         }
         let stillOpen = state.withLock { state -> Bool in
             guard state.connections[registration.id] != nil else { return false }

@@ -24,8 +24,6 @@ public final class HTTPDetachedResponse: Sendable {
         onWritable: @escaping @Sendable () -> Void, onClose: @escaping @Sendable () -> Void
     ) {
         writer.channel.setWritableHandler(onWritable)
-        // Replaces the connection task's hang-up handler: the task has ended.
-        writer.channel.setHangUpHandler {}
         writer.channel.addCloseHandler(onClose)
     }
 

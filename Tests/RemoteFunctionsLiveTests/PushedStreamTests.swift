@@ -106,7 +106,11 @@ struct PushedStreamTests {
             let allArrived = Signal()
             let reader = try await Self.open(url, client: client) { event in
                 guard event.event == "next" else { return }
-                if received.withLock({ $0.append(event); return $0.count }) == 500 { allArrived.fire() }
+                let count = received.withLock { frames in
+                    frames.append(event)
+                    return frames.count
+                }
+                if count == 500 { allArrived.fire() }
             }
             try await SlowSocketSubscriberTests.waitUntil("the subscriber") { broadcast.subscriberCount == 1 }
             for n in 0..<500 {

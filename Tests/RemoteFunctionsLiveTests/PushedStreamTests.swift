@@ -127,4 +127,49 @@ struct PushedStreamTests {
         }
         await client.shutdown()
     }
+
+    @Test("an idle pushed stream gets heartbeat comments at the configured interval")
+    func heartbeats() async throws {
+        let broadcast = Broadcast<Event>(overflow: .bounded(64))
+        let server = RemoteServer(configuration: .init(heartbeatInterval: .milliseconds(50), logger: .disabled))
+        server.register(Self.events) { _, _ in broadcast.subscribe() }
+        let client = HTTPClient()
+        try await withRemoteServer(server) { url in
+            let response = try await client.execute(
+                url: "\(url.absoluteString)/_remote/test.events", headers: ["accept": "text/event-stream"])
+            var text = ""
+            for try await chunk in response.body {
+                text += String(decoding: chunk, as: UTF8.self)
+                if text.components(separatedBy: "\n:\n").count > 3 { break }
+            }
+            #expect(text.hasPrefix("retry: "))
+            #expect(text.components(separatedBy: "\n:\n").count > 3, "three heartbeats arrived")
+        }
+        await client.shutdown()
+    }
+
+    @Test("a graceful shutdown ends a pushed stream with the resumable unavailable error, then closes it")
+    func shutdown() async throws {
+        let broadcast = Broadcast<Event>(overflow: .bounded(64))
+        let server = RemoteServer(configuration: .init(logger: .disabled))
+        server.register(Self.events) { _, _ in broadcast.subscribe() }
+        let client = HTTPClient()
+        try await withRemoteServer(server) { url in
+            let attached = Signal()
+            let reader = try await Self.open(url, client: client) { event in
+                if event.event == "next" { attached.fire() }
+            }
+            try await SlowSocketSubscriberTests.waitUntil("the subscriber") { broadcast.subscriberCount == 1 }
+            try broadcast.publish(Event(n: 1))
+            try await withTimeout("the first value") { await attached.wait() }
+            server.beginGracefulShutdown()
+            let frames = try await withTimeout("the end of the stream") { try await reader.value }
+            let last = try #require(frames.last)
+            #expect(last.event == "error")
+            let error = try RemoteJSON.decode(RemoteError.self, from: Data(last.data.utf8))
+            #expect(error.code == .unavailable)
+            #expect(broadcast.subscriberCount == 0, "the subscription was released")
+        }
+        await client.shutdown()
+    }
 }

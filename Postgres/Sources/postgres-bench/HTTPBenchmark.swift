@@ -13,7 +13,9 @@ import Synchronization
 /// (one read) → every subscriber's SSE stream → the client.
 ///
 /// Both instances run in this process (each with its own pool, LISTEN connection and HTTP server
-/// on its own port), so they share one clock.
+/// on its own port), so they share one clock, and so do the clients: by default they use
+/// `HTTPClientTransport`; with `urlSession`, `URLSessionClientTransport`, whose streams spin on
+/// Linux (see `HTTPClientTransport`) and take CPU from the instances being measured.
 enum HTTPBenchmark {
     /// Receive instants per (subscriber, version), with a signal when every subscriber has a version.
     final class Arrivals: Sendable {
@@ -55,7 +57,9 @@ enum HTTPBenchmark {
         var received: [[Int: ContinuousClock.Instant]] { state.withLock { $0.received } }
     }
 
-    static func run(url: String, subscribers: Int, changes: Int, intervalMilliseconds: Int) async throws -> [Double] {
+    static func run(
+        url: String, subscribers: Int, changes: Int, intervalMilliseconds: Int, urlSession: Bool
+    ) async throws -> [Double] {
         let channel = "bench_\(UInt32.random(in: 0...UInt32.max))"
         let instanceA = try await PostgresDemoInstance.start(url: url, channel: channel)
         let instanceB = try await PostgresDemoInstance.start(url: url, channel: channel)
@@ -72,7 +76,9 @@ enum HTTPBenchmark {
             let urlA = URL(string: "http://\(addressA)"), let urlB = URL(string: "http://\(addressB)")
         else { throw UsageError(message: "the instances did not start") }
 
-        let clientA = RemoteClient(baseURL: urlA)
+        let transport: any ClientTransport =
+            urlSession ? URLSessionClientTransport(maximumConnectionsPerHost: subscribers + 16) : HTTPClientTransport()
+        let clientA = RemoteClient(baseURL: urlA, transport: transport)
         let session = try await clientA.call(
             LiveSessionsFunctions.createSession, CreateSessionArguments(name: "Benchmark"))
         var entity = try await clientA.call(
@@ -80,7 +86,6 @@ enum HTTPBenchmark {
         let entityID = entity.id
 
         let arrivals = Arrivals(subscribers: subscribers)
-        let transport = URLSessionClientTransport(maximumConnectionsPerHost: subscribers + 16)
         let readers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<subscribers {

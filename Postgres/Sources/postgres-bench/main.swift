@@ -1,7 +1,8 @@
 // Cross-instance change→receive latency over PostgreSQL LISTEN/NOTIFY.
 //
 //   postgres-bench --url postgres://… [--changes 2000] [--interval-ms 5] [--json]
-//   postgres-bench --url postgres://… --http [--subscribers 100] [--changes 200]   (see HTTPBenchmark)
+//   postgres-bench --url postgres://… --http [--subscribers 100] [--changes 200] [--client http|urlsession]
+//                                                                                  (see HTTPBenchmark)
 //
 // "Instance A" is a PostgresLiveSessionsStore with its own connection pool; "instance B" is a
 // PostgresChangeListener on its own connection, as each server instance has. A updates one entity
@@ -26,6 +27,8 @@ struct Options {
     var json = false
     var http = false
     var subscribers = 100
+    /// The clients' transport in the HTTP leg: `http` (HTTPClientTransport) or `urlsession`.
+    var client = "http"
 
     init(arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -37,10 +40,12 @@ struct Options {
             case "--json": json = true
             case "--http": http = true
             case "--subscribers": subscribers = Int(iterator.next() ?? "") ?? subscribers
+            case "--client": client = iterator.next() ?? ""
             default: throw UsageError(message: "unknown argument \(argument)")
             }
         }
         if url.isEmpty { throw UsageError(message: "--url or REMOTE_FUNCTIONS_POSTGRES_URL is required") }
+        if client != "http" && client != "urlsession" { throw UsageError(message: "--client is http or urlsession") }
     }
 }
 
@@ -102,9 +107,9 @@ do {
 if options.http {
     let latencies = try await HTTPBenchmark.run(
         url: options.url, subscribers: options.subscribers, changes: options.changes,
-        intervalMilliseconds: options.intervalMilliseconds)
+        intervalMilliseconds: options.intervalMilliseconds, urlSession: options.client == "urlsession")
     print(
-        "two instances over HTTP: \(options.subscribers) SSE subscribers on B, \(options.changes) entities.update commands on A, "
+        "two instances over HTTP (\(options.client) clients): \(options.subscribers) SSE subscribers on B, \(options.changes) entities.update commands on A, "
             + "one at a time, \(options.intervalMilliseconds) ms apart (\(latencies.count) deliveries)")
     let p50 = percentile(latencies, 0.5)
     let p99 = percentile(latencies, 0.99)

@@ -17,6 +17,18 @@ import Synchronization
 /// `HTTPClientTransport`; with `urlSession`, `URLSessionClientTransport`, whose streams spin on
 /// Linux (see `HTTPClientTransport`) and take CPU from the instances being measured.
 enum HTTPBenchmark {
+    /// The measured durations, in milliseconds, each sorted.
+    struct Figures {
+        /// Command sent to A → event parsed by one client of B, for every (client, change) pair.
+        var latencies: [Double]
+        /// Command sent to A → A's answer received (HTTP, update, commit with NOTIFY), per change.
+        var acknowledged: [Double]
+        /// Command sent to A → the first client of B parsed the event, per change.
+        var firstArrival: [Double]
+        /// The first → the last client of B parsed the event, per change (B's fan-out).
+        var spread: [Double]
+    }
+
     /// Receive instants per (subscriber, version), with a signal when every subscriber has a version.
     final class Arrivals: Sendable {
         private struct State {
@@ -59,7 +71,7 @@ enum HTTPBenchmark {
 
     static func run(
         url: String, subscribers: Int, changes: Int, intervalMilliseconds: Int, urlSession: Bool
-    ) async throws -> [Double] {
+    ) async throws -> Figures {
         let channel = "bench_\(UInt32.random(in: 0...UInt32.max))"
         let instanceA = try await PostgresDemoInstance.start(url: url, channel: channel)
         let instanceB = try await PostgresDemoInstance.start(url: url, channel: channel)
@@ -102,6 +114,7 @@ enum HTTPBenchmark {
         await arrivals.waitForAll(version: 1)
 
         var sent: [Int: ContinuousClock.Instant] = [:]
+        var acknowledged: [Double] = []
         for index in 0..<changes {
             let version = entity.version + 1
             sent[version] = .now
@@ -111,14 +124,24 @@ enum HTTPBenchmark {
                     entityID: entityID, changes: EntityChanges(notes: "change \(index)"), baseVersion: entity.version))
             guard case .applied(let updated) = result else { throw UsageError(message: "unexpected conflict") }
             entity = updated
+            if let start = sent[version] { acknowledged.append(milliseconds(.now - start)) }
             await arrivals.waitForAll(version: version)
             if intervalMilliseconds > 0 { try await Task.sleep(for: .milliseconds(intervalMilliseconds)) }
         }
         var latencies: [Double] = []
-        for received in arrivals.received {
+        let received = arrivals.received
+        for perSubscriber in received {
             for (version, start) in sent {
-                if let arrival = received[version] { latencies.append(milliseconds(arrival - start)) }
+                if let arrival = perSubscriber[version] { latencies.append(milliseconds(arrival - start)) }
             }
+        }
+        var firstArrival: [Double] = []
+        var spread: [Double] = []
+        for (version, start) in sent {
+            let instants = received.compactMap { $0[version] }
+            guard let first = instants.min(), let last = instants.max() else { continue }
+            firstArrival.append(milliseconds(first - start))
+            spread.append(milliseconds(last - first))
         }
         readers.cancel()
         instanceA.server.beginGracefulShutdown()
@@ -126,6 +149,8 @@ enum HTTPBenchmark {
         _ = try? await servers.value
         await instanceA.stop()
         await instanceB.stop()
-        return latencies.sorted()
+        return Figures(
+            latencies: latencies.sorted(), acknowledged: acknowledged.sorted(), firstArrival: firstArrival.sorted(),
+            spread: spread.sorted())
     }
 }

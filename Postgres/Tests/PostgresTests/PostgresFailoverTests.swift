@@ -227,9 +227,9 @@ extension PostgresLiveTests {
                 "failover: \(delays.count)/\(Self.streamCount) streams back; median \(delays[delays.count / 2]), slowest \(slowest)"
             )
             #expect(delays.count == Self.streamCount)
-            // Issue 6: every client streaming again within 5 s of the kill. Measured on this 2-core
-            // machine: slowest 0.33–0.37 s quiet, under 1 s loaded (the first reconnect waits the
-            // client's 250 ms ±20 % backoff, then lands on the survivor through nginx at once).
+            // Issue 6: every client streaming again within 5 s of the kill. Measured on the shared
+            // 2-core machine: slowest 0.32–0.45 s in 36 runs at load 2–5 (the first reconnect waits
+            // the client's 250 ms ±20 % backoff, then lands on the survivor through nginx at once).
             #expect(slowest < .seconds(5), "every client is streaming again within 5 s of the kill")
             for versions in board.versions {
                 #expect(versions == [1, 2, 3], "nothing lost, nothing duplicated: \(versions)")

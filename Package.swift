@@ -52,7 +52,7 @@ let package = Package(
         library("RemoteFunctionsHTTP", ["CEpoll"]),
         library("RemoteFunctions"),
         library("RemoteFunctionsServer", ["RemoteFunctions"], resources: [.copy("Resources")]),
-        library("RemoteFunctionsHTTPTransport", ["RemoteFunctionsServer", "RemoteFunctionsHTTP"]),
+        library("RemoteFunctionsHTTPTransport", ["RemoteFunctionsServer", "RemoteFunctionsHTTP", "RemoteFunctionsClient"]),
         library("RemoteFunctionsClient", ["RemoteFunctions"]),
         library("RemoteFunctionsLive", ["RemoteFunctions", "RemoteFunctionsServer"]),
         library("RemoteFunctionsSQLite", ["CSQLite"]),
@@ -74,7 +74,7 @@ let package = Package(
         // Tests.
         tests("RemoteFunctionsHTTPTests", ["RemoteFunctionsHTTP"]),
         tests("RemoteFunctionsTests", ["RemoteFunctions"]),
-        tests("RemoteFunctionsClientTests", ["RemoteFunctionsClient", "RemoteFunctionsHTTP", "RemoteFunctionsServer", "RemoteFunctionsTesting"]),
+        tests("RemoteFunctionsClientTests", ["RemoteFunctionsClient", "RemoteFunctionsHTTP", "RemoteFunctionsHTTPTransport", "RemoteFunctionsServer", "RemoteFunctionsTesting"]),
         .testTarget(
             name: "RemoteFunctionsServerTests",
             dependencies: ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsTesting", "RemoteFunctionsHTTP"],

@@ -93,6 +93,7 @@ let package = Package(
                 .product(name: "RemoteFunctionsServer", package: "swift-remote-functions"),
                 .product(name: "RemoteFunctionsClient", package: "swift-remote-functions"),
                 .product(name: "RemoteFunctionsTesting", package: "swift-remote-functions"),
+                .product(name: "RemoteFunctionsHTTPTransport", package: "swift-remote-functions"),
                 .product(name: "LiveSessionsClient", package: "swift-remote-functions"),
                 .product(name: "RemoteFunctionsLive", package: "swift-remote-functions"),
             ],

@@ -12,7 +12,9 @@
 # Part 2, end to end over HTTP: two demo instances (PostgresDemoInstance, each with its own pool,
 # LISTEN connection and HTTP server), SUBSCRIBERS clients holding an entities.watch SSE stream on B,
 # HTTP_CHANGES entities.update commands sent to A one at a time. p50/p99 from "command sent to A" to
-# "event parsed by a client of B", over every (subscriber, change) pair.
+# "event parsed by a client of B", over every (subscriber, change) pair. The clients use
+# HTTPClientTransport; CLIENT=urlsession uses URLSessionClientTransport instead (on Linux its open
+# streams spin and take CPU from the instances, which share the process).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,4 +38,4 @@ echo "== database leg"
 Postgres/.build/release/postgres-bench --url "$REMOTE_FUNCTIONS_POSTGRES_URL" --changes "$CHANGES" --interval-ms "$INTERVAL_MS"
 echo "== end to end over HTTP"
 Postgres/.build/release/postgres-bench --url "$REMOTE_FUNCTIONS_POSTGRES_URL" --http --subscribers "$SUBSCRIBERS" \
-    --changes "$HTTP_CHANGES" --interval-ms "$INTERVAL_MS"
+    --changes "$HTTP_CHANGES" --interval-ms "$INTERVAL_MS" --client "${CLIENT:-http}"

@@ -13,8 +13,22 @@ import Synchronization
 /// (one read) → every subscriber's SSE stream → the client.
 ///
 /// Both instances run in this process (each with its own pool, LISTEN connection and HTTP server
-/// on its own port), so they share one clock.
+/// on its own port), so they share one clock, and so do the clients: by default they use
+/// `HTTPClientTransport`; with `urlSession`, `URLSessionClientTransport`, whose streams spin on
+/// Linux (see `HTTPClientTransport`) and take CPU from the instances being measured.
 enum HTTPBenchmark {
+    /// The measured durations, in milliseconds, each sorted.
+    struct Figures {
+        /// Command sent to A → event parsed by one client of B, for every (client, change) pair.
+        var latencies: [Double]
+        /// Command sent to A → A's answer received (HTTP, update, commit with NOTIFY), per change.
+        var acknowledged: [Double]
+        /// Command sent to A → the first client of B parsed the event, per change.
+        var firstArrival: [Double]
+        /// The first → the last client of B parsed the event, per change (B's fan-out).
+        var spread: [Double]
+    }
+
     /// Receive instants per (subscriber, version), with a signal when every subscriber has a version.
     final class Arrivals: Sendable {
         private struct State {
@@ -55,7 +69,9 @@ enum HTTPBenchmark {
         var received: [[Int: ContinuousClock.Instant]] { state.withLock { $0.received } }
     }
 
-    static func run(url: String, subscribers: Int, changes: Int, intervalMilliseconds: Int) async throws -> [Double] {
+    static func run(
+        url: String, subscribers: Int, changes: Int, intervalMilliseconds: Int, urlSession: Bool
+    ) async throws -> Figures {
         let channel = "bench_\(UInt32.random(in: 0...UInt32.max))"
         let instanceA = try await PostgresDemoInstance.start(url: url, channel: channel)
         let instanceB = try await PostgresDemoInstance.start(url: url, channel: channel)
@@ -72,7 +88,9 @@ enum HTTPBenchmark {
             let urlA = URL(string: "http://\(addressA)"), let urlB = URL(string: "http://\(addressB)")
         else { throw UsageError(message: "the instances did not start") }
 
-        let clientA = RemoteClient(baseURL: urlA)
+        let transport: any ClientTransport =
+            urlSession ? URLSessionClientTransport(maximumConnectionsPerHost: subscribers + 16) : HTTPClientTransport()
+        let clientA = RemoteClient(baseURL: urlA, transport: transport)
         let session = try await clientA.call(
             LiveSessionsFunctions.createSession, CreateSessionArguments(name: "Benchmark"))
         var entity = try await clientA.call(
@@ -80,7 +98,6 @@ enum HTTPBenchmark {
         let entityID = entity.id
 
         let arrivals = Arrivals(subscribers: subscribers)
-        let transport = URLSessionClientTransport(maximumConnectionsPerHost: subscribers + 16)
         let readers = Task {
             await withTaskGroup(of: Void.self) { group in
                 for index in 0..<subscribers {
@@ -97,6 +114,7 @@ enum HTTPBenchmark {
         await arrivals.waitForAll(version: 1)
 
         var sent: [Int: ContinuousClock.Instant] = [:]
+        var acknowledged: [Double] = []
         for index in 0..<changes {
             let version = entity.version + 1
             sent[version] = .now
@@ -106,14 +124,24 @@ enum HTTPBenchmark {
                     entityID: entityID, changes: EntityChanges(notes: "change \(index)"), baseVersion: entity.version))
             guard case .applied(let updated) = result else { throw UsageError(message: "unexpected conflict") }
             entity = updated
+            if let start = sent[version] { acknowledged.append(milliseconds(.now - start)) }
             await arrivals.waitForAll(version: version)
             if intervalMilliseconds > 0 { try await Task.sleep(for: .milliseconds(intervalMilliseconds)) }
         }
         var latencies: [Double] = []
-        for received in arrivals.received {
+        let received = arrivals.received
+        for perSubscriber in received {
             for (version, start) in sent {
-                if let arrival = received[version] { latencies.append(milliseconds(arrival - start)) }
+                if let arrival = perSubscriber[version] { latencies.append(milliseconds(arrival - start)) }
             }
+        }
+        var firstArrival: [Double] = []
+        var spread: [Double] = []
+        for (version, start) in sent {
+            let instants = received.compactMap { $0[version] }
+            guard let first = instants.min(), let last = instants.max() else { continue }
+            firstArrival.append(milliseconds(first - start))
+            spread.append(milliseconds(last - first))
         }
         readers.cancel()
         instanceA.server.beginGracefulShutdown()
@@ -121,6 +149,8 @@ enum HTTPBenchmark {
         _ = try? await servers.value
         await instanceA.stop()
         await instanceB.stop()
-        return latencies.sorted()
+        return Figures(
+            latencies: latencies.sorted(), acknowledged: acknowledged.sorted(), firstArrival: firstArrival.sorted(),
+            spread: spread.sorted())
     }
 }

@@ -67,7 +67,7 @@ let package = Package(
 
         // Executables.
         executable("http-bench", ["RemoteFunctionsHTTP"]),
-        executable("remote", ["RemoteFunctionsClient"]),
+        executable("remote", ["RemoteFunctionsClient", "RemoteFunctionsHTTPTransport"]),
         executable("remote-bench-server", ["RemoteFunctionsServer", "RemoteFunctionsLive", "RemoteFunctionsHTTPTransport"]),
         executable("live-sessions", ["LiveSessionsServer", "LiveSessionsClient", "RemoteFunctionsHTTPTransport"]),
 

@@ -1,6 +1,7 @@
 import Foundation
 import RemoteFunctions
 import RemoteFunctionsClient
+import RemoteFunctionsHTTPTransport
 
 /// Writes one line to a file handle at once (unbuffered, so a pipe sees each value promptly).
 func writeLine(_ text: String, to handle: FileHandle) {
@@ -24,7 +25,11 @@ do {
 
 var configuration = RemoteClient.Configuration(headers: commandLine.headers)
 configuration.streamReconnect.maximumAttempts = commandLine.maximumAttempts
-let client = RemoteClient(baseURL: commandLine.baseURL, configuration: configuration)
+// Plain-HTTP URLs go through the project's own HTTP client: on Linux, URLSession keeps a CPU busy
+// while a stream is open (docs/ARCHITECTURE.md). HTTPS needs URLSession.
+let transport: any ClientTransport =
+    commandLine.baseURL.scheme?.lowercased() == "http" ? HTTPClientTransport() : URLSessionClientTransport()
+let client = RemoteClient(baseURL: commandLine.baseURL, transport: transport, configuration: configuration)
 
 do {
     switch commandLine.mode {

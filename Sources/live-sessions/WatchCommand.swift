@@ -2,6 +2,7 @@ import Foundation
 import LiveSessionsAPI
 import RemoteFunctions
 import RemoteFunctionsClient
+import RemoteFunctionsHTTPTransport
 import Synchronization
 
 /// `live-sessions watch URL CODE`: a live participant table in the terminal, fed by
@@ -11,7 +12,11 @@ struct WatchCommand {
     var sessionCode: String
 
     func run() async throws {
-        let client = RemoteClient(baseURL: baseURL)
+        // Plain HTTP through the project's own client: URLSession on Linux keeps a CPU busy while a
+        // stream is open (docs/ARCHITECTURE.md).
+        let transport: any ClientTransport =
+            baseURL.scheme?.lowercased() == "http" ? HTTPClientTransport() : URLSessionClientTransport()
+        let client = RemoteClient(baseURL: baseURL, transport: transport)
         let stream = client.stream(
             LiveSessionsFunctions.participantsStream, SessionCodeArguments(sessionCode: sessionCode))
         let screen = Screen(ParticipantTable(sessionCode: sessionCode.uppercased()))

@@ -26,9 +26,13 @@ public struct RemoteClient: Sendable {
     let channel: RemoteChannelClient?
 
     /// Creates a client for the server at `baseURL`.
+    ///
+    /// Without a `transport`, requests go through URLSession, except `http://` requests on Linux,
+    /// which go through an ``HTTPClientTransport`` shared by the process (URLSession on Linux keeps
+    /// a CPU busy while a stream is open).
     public init(
         baseURL: URL,
-        transport: any ClientTransport = URLSessionClientTransport(),
+        transport: any ClientTransport = PlatformDefaultTransport(),
         configuration: Configuration = Configuration()
     ) {
         self.baseURL = baseURL

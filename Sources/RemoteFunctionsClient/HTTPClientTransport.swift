@@ -1,9 +1,8 @@
 import Foundation
 import RemoteFunctions
-public import RemoteFunctionsClient
 public import RemoteFunctionsHTTP
 
-/// A ``RemoteFunctionsClient/ClientTransport`` over the project's own epoll HTTP/1.1 client
+/// A ``ClientTransport`` over the project's own epoll HTTP/1.1 client
 /// (``RemoteFunctionsHTTP/HTTPClient``): the transport to use for Swift clients on Linux that keep
 /// streams open.
 ///

@@ -20,6 +20,8 @@ struct ClientScenarioFixture: Sendable {
     let store: LiveSessionsStore
     let baseURL: URL
     let calls: CallLog
+    /// The store the server uses: `store` itself, or `store` behind a gate on `analytics`.
+    var gatedStorage: GatedAnalyticsStorage?
 
     /// A new client over its own URLSession, optionally naming itself as `writer`.
     func client(writer: String? = nil) -> LiveSessionsClient {
@@ -39,7 +41,10 @@ struct ClientScenarioFixture: Sendable {
     }
 
     /// Runs `body` against a fresh server and store, then shuts both down.
-    static func with(streams: Streams = .live, _ body: (ClientScenarioFixture) async throws -> Void) async throws {
+    /// With `gateAnalytics`, the server's `analytics` reads wait for ``GatedAnalyticsStorage/open()``.
+    static func with(
+        streams: Streams = .live, gateAnalytics: Bool = false, _ body: (ClientScenarioFixture) async throws -> Void
+    ) async throws {
         let directory = try TemporaryDirectory()
         let feed = ChangeFeed()
         let store = try await LiveSessionsStore.open(dataDirectory: directory.path, onCommit: { feed.publish($0) })
@@ -47,16 +52,18 @@ struct ClientScenarioFixture: Sendable {
         let calls = CallLog()
         server.use(calls.middleware)
         // As `live-sessions serve` wires it, with short polling intervals for the polling mode.
+        let gated = gateAnalytics ? GatedAnalyticsStorage(base: store) : nil
         LiveSessionsApp(
-            store: store, participantsPollInterval: .milliseconds(50), entityPollInterval: .milliseconds(20),
+            store: gated ?? store, participantsPollInterval: .milliseconds(50), entityPollInterval: .milliseconds(20),
             liveQueries: streams == .live ? LiveQueries(feed: feed) : nil
         ).register(on: server)
         do {
             try await withRemoteServer(server) { url in
-                try await body(ClientScenarioFixture(store: store, baseURL: url, calls: calls))
+                try await body(ClientScenarioFixture(store: store, baseURL: url, calls: calls, gatedStorage: gated))
             }
         } catch {
             calls.release()
+            gated?.open()
             await store.close()
             directory.remove()
             throw error

@@ -80,17 +80,14 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
     /// the consumer.
     @discardableResult
     public func push(_ element: Element) -> PushResult {
-        let (action, readable) = state.withLock { state in
-            let action = state.push(element, overflowError: RemoteError.fellBehind)
-            return (action, action.becameReadable ? state.readableHandler : nil)
-        }
+        let action = state.withLock { $0.push(element, overflowError: RemoteError.fellBehind) }
         if let waiter = action.resume {
             waiter.resume(returning: element)
         }
         if action.terminated {
             onTermination?()
         }
-        readable?()
+        action.readable?()
         return action.result
     }
 
@@ -98,10 +95,7 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
     /// then ``next()`` throws `error`, or returns `nil` when `error` is `nil`. Later calls and
     /// pushes are ignored.
     public func finish(throwing error: (any Error)? = nil) {
-        let (action, readable) = state.withLock { state in
-            let action = state.finish(error: error)
-            return (action, action.becameReadable ? state.readableHandler : nil)
-        }
+        let action = state.withLock { $0.finish(error: error) }
         if let waiter = action.waiter {
             if let error = action.error {
                 waiter.resume(throwing: error)
@@ -112,7 +106,7 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
         if action.terminated {
             onTermination?()
         }
-        readable?()
+        action.readable?()
     }
 
     /// Ends the stream from the consumer's side: buffered values are dropped, a waiting

@@ -146,12 +146,12 @@ extension RemoteServer {
             return .clientGone
         }
         if let polled = producer.polled, let response = writer.detach() {
-            let metrics = metrics
-            let openStreams = openStreams
+            // The ending closure holds what it needs, not the task-side stream and its writer.
+            let (openStreams, metrics, streamID) = (openStreams, metrics, stream.id)
             let pushed = PushedStream(
-                id: stream.id, source: polled, response: response, logger: logger, finalFrame: Self.finalFrame
-            ) { [openStreams, metrics] ending in
-                openStreams.close(id: stream.id)
+                id: streamID, source: polled, response: response, logger: logger, finalFrame: Self.finalFrame
+            ) { ending in
+                openStreams.close(id: streamID)
                 metrics.record(function: function.rawValue, code: ending.metricsCode, latency: nil)
             }
             let replaced = openStreams.replace(stream, with: pushed)

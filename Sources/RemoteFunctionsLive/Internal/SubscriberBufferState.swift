@@ -37,6 +37,8 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         /// Whether the buffer went from nothing to read to a value with no reader waiting. (An
         /// overflow needs a full buffer, which was readable already.)
         var becameReadable = false
+        /// The readable handler to call, when `becameReadable`.
+        var readable: (@Sendable () -> Void)?
     }
 
     /// What ending the stream asks the buffer to do after unlocking.
@@ -46,6 +48,8 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         var terminated: Bool
         /// Whether the end became readable with no reader waiting.
         var becameReadable = false
+        /// The readable handler to call, when `becameReadable`.
+        var readable: (@Sendable () -> Void)?
     }
 
     /// Buffered values, oldest first, from `head` on. Slots before `head` are spent and reclaimed
@@ -96,7 +100,10 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         }
         if count < capacity {
             storage.append(element)
-            return PushAction(result: .buffered, terminated: false, becameReadable: count == 1)
+            let becameReadable = count == 1
+            return PushAction(
+                result: .buffered, terminated: false, becameReadable: becameReadable,
+                readable: becameReadable ? readableHandler : nil)
         }
         if replacesWhenFull {
             // `.latest`: capacity is 1, so the single unread value is the one replaced.
@@ -150,7 +157,7 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         }
         let wasEmpty = count == 0
         phase = .finishing(error: error)
-        return EndAction(terminated: true, becameReadable: wasEmpty)
+        return EndAction(terminated: true, becameReadable: wasEmpty, readable: wasEmpty ? readableHandler : nil)
     }
 
     /// The consumer is gone: drop everything.

@@ -109,6 +109,19 @@ public final class PostgresConnection {
 
     /// The process id of the server backend serving this connection (for `pg_terminate_backend`,
     /// `pg_stat_activity`); 0 when closed.
+    /// A request that cancels this connection's running statement from another thread; `nil`
+    /// when not connected.
+    func makeCancelRequest() -> PostgresCancelRequest? {
+        handle.flatMap { PostgresCancelRequest(connection: $0) }
+    }
+
+    /// After a cancel request raced with the end of a job: runs a throwaway statement, so that a
+    /// cancel the server delivers late hits it rather than the next job's first statement.
+    func absorbLateCancel() {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else { return }
+        if let result = PQexec(handle, "SELECT 1") { PQclear(result) }
+    }
+
     public var backendPID: Int32 {
         handle.map { PQbackendPID($0) } ?? 0
     }

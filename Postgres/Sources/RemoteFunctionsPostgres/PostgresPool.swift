@@ -76,7 +76,7 @@ public final class PostgresPool: Sendable {
                 job.fail(error)
                 continue
             }
-            job.run(connection)
+            if job.run(connection) { connection.absorbLateCancel() }
             connection.resetAfterUse()
         }
         connection.close()
@@ -86,20 +86,34 @@ public final class PostgresPool: Sendable {
     /// result.
     ///
     /// When the calling task is cancelled while the job waits for a connection, the call throws
-    /// `CancellationError` at once and the job never runs; a job that already started runs to
-    /// its end. Throws ``PostgresError/closed`` once the pool is closed.
+    /// `CancellationError` at once and the job never runs. When it is cancelled while the job
+    /// runs, the server is asked to cancel the running statement (`PQcancel`): a long query stops
+    /// early, `body` sees its error, and the call throws `CancellationError`. Throws
+    /// ``PostgresError/closed`` once the pool is closed.
     public func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) throws -> Result
     ) async throws -> Result {
         let ticket = PostgresJobTicket<Result>()
-        return try await withTaskCancellationHandler {
+        do {
+            return try await run(ticket, body)
+        } catch {
+            if ticket.sentCancelRequest { throw CancellationError() }
+            throw error
+        }
+    }
+
+    private func run<Result: Sendable>(
+        _ ticket: PostgresJobTicket<Result>, _ body: @escaping @Sendable (PostgresConnection) throws -> Result
+    ) async throws -> Result {
+        try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 ticket.install(continuation)
                 let job = PostgresJob(
                     enqueuedAt: ContinuousClock.now,
                     run: { connection in
-                        guard ticket.start() else { return }
+                        guard ticket.start(cancelRequest: connection.makeCancelRequest()) else { return false }
                         ticket.finish(Swift.Result { try body(connection) })
+                        return ticket.sentCancelRequest
                     },
                     fail: { error in ticket.fail(error) })
                 if !queue.enqueue(job) {

@@ -153,6 +153,43 @@ extension PostgresLiveTests {
             await admin.close()
         }
 
+        @Test("cancelling the task of a running statement cancels it on the server; the connection serves the next job")
+        func cancelRunningStatement() async throws {
+            let url = try PostgresTestDatabase.requireURL()
+            let pool = PostgresPool(url: url, configuration: .init(maximumConnections: 1))
+            let admin = PostgresPool(url: url, configuration: .init(maximumConnections: 1))
+            let marker = "cancel-test-\(UInt32.random(in: 0...UInt32.max))"
+            let started = ContinuousClock.now
+            let sleeper = Task {
+                try await pool.withConnection { connection in
+                    try connection.run("SELECT pg_sleep(60) -- \(marker)")
+                }
+            }
+            // No signal tells when the statement runs on the server: poll pg_stat_activity.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while true {
+                let active = try await admin.withConnection { connection in
+                    try connection.queryFirst(
+                        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1",
+                        ["%\(marker)%"]
+                    ) { try $0.int(0) }
+                }
+                if active == 1 { break }
+                try #require(ContinuousClock.now < deadline, "the statement never started")
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            sleeper.cancel()
+            let outcome = await sleeper.result
+            #expect(throws: CancellationError.self) { try outcome.get() }
+            #expect(ContinuousClock.now - started < .seconds(30), "the 60 s statement was cut short")
+            let next = try await pool.withConnection { connection in
+                try connection.queryFirst("SELECT 41 + 1") { try $0.int(0) }
+            }
+            #expect(next == 42)
+            await pool.close()
+            await admin.close()
+        }
+
         @Test("a closed pool refuses work and an unreachable server is a connection failure")
         func closedAndUnreachable() async throws {
             let pool = PostgresPool(url: try PostgresTestDatabase.requireURL())

@@ -30,7 +30,10 @@ static int seen;               // subscribers that saw the current marker
 static double *latencies;
 static size_t latency_count, latency_capacity;
 
+static const char *first_failure;
+
 static void on_subscriber_failed(Connection *c) {
+    if (!first_failure) first_failure = c->failure;
     errors++;
     if (c->opened) active--;
 }
@@ -199,7 +202,10 @@ int main(int argc, char **argv) {
             for (int j = 0; j < batch_length; j++)
                 if (!batch[j].opened) connection_fail(&batch[j], "no first event within 60 s");
     }
-    if (errors > 0) fprintf(stderr, "sse-load: %d of %d subscribers failed to open\n", errors, subscriber_count);
+    if (errors > 0)
+        fprintf(stderr, "sse-load: %d of %d subscribers failed to open (first: %s)\n", errors, subscriber_count,
+                first_failure ? first_failure : "?");
+    if (active == 0) die("sse-load: no subscriber opened");
     pause_ms(1000);
     long rss_after = resident_kib(pid);
     for (int i = 0; i < slow_count; i++) {

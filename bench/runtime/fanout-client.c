@@ -25,7 +25,10 @@ static int active;                // opened and not failed
 static int finished;              // subscribers that received every event
 static int failed_unfinished;     // failed before receiving every event
 
+static const char *first_failure;
+
 static void on_subscriber_failed(Connection *c) {
+    if (!first_failure) first_failure = c->failure;
     errors++;
     if (c->opened) active--;
     if (c->mark < event_count) failed_unfinished++;
@@ -136,7 +139,9 @@ int main(int argc, char **argv) {
                 if (!batch[j].opened) connection_fail(&batch[j], "no opening frame within 60 s");
     }
     if (errors > 0)
-        fprintf(stderr, "fanout-client: %d of %d subscribers failed to open\n", errors, subscriber_count);
+        fprintf(stderr, "fanout-client: %d of %d subscribers failed to open (first: %s)\n", errors,
+                subscriber_count, first_failure ? first_failure : "?");
+    if (active == 0) die("fanout-client: no subscriber opened");
 
     // Every subscriber has its opening frame; wait until the server counts them all as subscribed.
     for (int attempt = 0;; attempt++) {

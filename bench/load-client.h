@@ -1,5 +1,5 @@
 // Shared by the C load clients (bench/runtime/fanout-client.c, bench/live/sse-load.c): one thread,
-// non-blocking sockets, one level-triggered epoll loop, HTTP/1.1 responses (Content-Length, chunked
+// non-blocking sockets, one edge-triggered epoll loop, HTTP/1.1 responses (Content-Length, chunked
 // or until close) and a streaming Server-Sent Events parser. Header only: each client is built with
 // one `cc -O2 file.c` and includes this file.
 //
@@ -240,14 +240,14 @@ static inline void connection_flush(Connection *c) {
         } else if (written < 0 && errno == EINTR) {
             continue;
         } else if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            connection_watch(c, EPOLLIN | EPOLLOUT);
+            connection_watch(c, EPOLLIN | EPOLLOUT | EPOLLET);
             return;
         } else {
             connection_fail(c, "write failed");
             return;
         }
     }
-    connection_watch(c, c->kind == KIND_SLOW ? 0 : EPOLLIN);
+    connection_watch(c, c->kind == KIND_SLOW ? 0 : EPOLLIN | EPOLLET);
 }
 
 /// Opens a connection and sends `c->out`.
@@ -265,7 +265,7 @@ static inline void connection_open(Connection *c) {
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->state = STATE_CONNECTING;
-    struct epoll_event event = {.events = EPOLLOUT | EPOLLIN, .data.ptr = c};
+    struct epoll_event event = {.events = EPOLLOUT | EPOLLIN | EPOLLET, .data.ptr = c};
     if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &event) != 0) {
         connection_fail(c, "epoll_ctl");
         return;
@@ -537,7 +537,11 @@ static inline void connection_readable(Connection *c) {
         if (n > 0) {
             response_feed(c, read_buffer, (size_t)n);
             if (c->failed || c->state != STATE_OPEN || c->phase == PHASE_DONE) return;
-            if ((size_t)n < sizeof read_buffer) return; // level-triggered: epoll reports the rest
+            // Edge-triggered, yet one recv is enough: a short read means TCP's receive queue was empty
+            // at that moment, and any byte that arrives later raises a new edge. This saves the
+            // recv() that would only return EAGAIN, and the re-poll of every ready socket that a
+            // level-triggered set costs on each epoll_wait.
+            if ((size_t)n < sizeof read_buffer) return;
             continue;
         }
         if (n == 0) { // end of stream

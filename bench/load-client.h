@@ -265,15 +265,13 @@ static inline void connection_open(Connection *c) {
     int one = 1;
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     c->state = STATE_CONNECTING;
-    struct epoll_event event = {.events = EPOLLOUT | EPOLLIN | EPOLLET, .data.ptr = c};
-    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &event) != 0) {
-        connection_fail(c, "epoll_ctl");
-        return;
-    }
     if (connect(c->fd, (struct sockaddr *)&server_address, server_address_length) != 0 && errno != EINPROGRESS) {
         connection_fail(c, "connect failed");
         return;
     }
+    // Added after connect(): the first edge is the connection's completion (EPOLLOUT) or failure.
+    struct epoll_event event = {.events = EPOLLOUT | EPOLLIN | EPOLLET, .data.ptr = c};
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &event) != 0) connection_fail(c, "epoll_ctl");
 }
 
 // --- Server-Sent Events --------------------------------------------------------------------

@@ -3,8 +3,9 @@
 # C, Node, C, Node… (ROUNDS rounds), so that both see the same server and about the same machine load.
 #
 #   bench/compare-load-clients.sh fanout   remote-bench-server, SUBSCRIBERS (2000) × EVENTS (200)
-#   bench/compare-load-clients.sh live     live-sessions serve, SUBSCRIBERS (10000) × CHANGES (20),
-#                                          a fresh session per run
+#   bench/compare-load-clients.sh live     live-sessions serve (SERVER=node: bench/live/node-anchor.mjs),
+#                                          SUBSCRIBERS (10000) × CHANGES (20), FUNCTION
+#                                          (participants.stream), SLOW (0); a fresh session per run
 #
 # Counts must match exactly; latencies are expected to be lower or equal with the C client. RSS figures
 # after the first run are not meaningful (the server has already grown); bench/runtime.sh and
@@ -42,7 +43,11 @@ live)
     SUBSCRIBERS="${SUBSCRIBERS:-10000}" CHANGES="${CHANGES:-20}" FUNCTION="${FUNCTION:-participants.stream}"
     PORT=18187
     mkdir "$WORK/data"
-    .build/release/live-sessions serve --port "$PORT" --data "$WORK/data" > /dev/null 2>&1 &
+    if [ "${SERVER:-swift}" = node ]; then
+        node bench/live/node-anchor.mjs "$PORT" > /dev/null 2>&1 &
+    else
+        .build/release/live-sessions serve --port "$PORT" --data "$WORK/data" > /dev/null 2>&1 &
+    fi
     SERVER_PID=$!
     for _ in $(seq 1 200); do curl -s -o /dev/null "http://127.0.0.1:$PORT/metrics" && break; sleep 0.05; done
     for round in $(seq 1 "$ROUNDS"); do

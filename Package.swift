@@ -68,7 +68,7 @@ let package = Package(
         // Executables.
         executable("http-bench", ["RemoteFunctionsHTTP"]),
         executable("remote", ["RemoteFunctionsClient"]),
-        executable("remote-bench-server", ["RemoteFunctionsServer", "RemoteFunctionsHTTPTransport"]),
+        executable("remote-bench-server", ["RemoteFunctionsServer", "RemoteFunctionsLive", "RemoteFunctionsHTTPTransport"]),
         executable("live-sessions", ["LiveSessionsServer", "LiveSessionsClient", "RemoteFunctionsHTTPTransport"]),
 
         // Tests.

@@ -18,19 +18,43 @@ public struct ParticipantsLiveStream: AsyncSequence, Sendable {
         /// The next update.
         public mutating func next() async throws -> StreamItem<ParticipantsUpdate>? {
             guard let item = try await base.next() else { return nil }
-            // ParticipantsState encodes exactly as its update, so the bytes the live query encoded
-            // once for every viewer are the update's JSON.
-            if let encoded = item.encoded {
-                return StreamItem(
-                    item.element.update, encoded: encoded.reinterpreted(as: ParticipantsUpdate.self),
-                    cursor: item.cursor)
-            }
-            return StreamItem(item.element.update, cursor: item.cursor)
+            return ParticipantsLiveStream.update(item)
         }
+    }
+
+    /// The update of a state. ParticipantsState encodes exactly as its update, so the bytes the
+    /// live query encoded once for every viewer are the update's JSON.
+    static func update(_ item: StreamItem<ParticipantsState>) -> StreamItem<ParticipantsUpdate> {
+        if let encoded = item.encoded {
+            return StreamItem(
+                item.element.update, encoded: encoded.reinterpreted(as: ParticipantsUpdate.self), cursor: item.cursor)
+        }
+        return StreamItem(item.element.update, cursor: item.cursor)
     }
 
     /// Starts reading.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: subscription.makeAsyncIterator())
+    }
+}
+
+extension ParticipantsLiveStream: PollableStreamSource {
+    /// Calls `handler` when an update can be read and nobody waits in `next()`.
+    public func setReadableHandler(_ handler: @escaping @Sendable () -> Void) {
+        subscription.setReadableHandler(handler)
+    }
+
+    /// The next update if one is ready.
+    public func poll() throws -> StreamPoll<ParticipantsUpdate> {
+        switch try subscription.poll() {
+        case .item(let item): return .item(Self.update(item))
+        case .empty: return .empty
+        case .finished: return .finished
+        }
+    }
+
+    /// Leaves the live query.
+    public func cancel() {
+        subscription.cancel()
     }
 }

@@ -24,6 +24,7 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
         var closeAfter = false
         var declaredLength: Int?
         var bodyBytesSent = 0
+        var detached = false
     }
 
     private static let lastChunk = Array("0\r\n\r\n".utf8)
@@ -35,17 +36,21 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     private let isHTTP10: Bool
     private let keepAliveRequested: Bool
     private let closeRequested: @Sendable () -> Bool
+    /// Closes the connection gracefully once a detached response has finished.
+    private let closeDetached: @Sendable () -> Void
     private let state = Mutex(State())
 
     init(
         channel: SocketChannel, isHEAD: Bool, isHTTP10: Bool, keepAliveRequested: Bool,
-        closeRequested: @escaping @Sendable () -> Bool
+        closeRequested: @escaping @Sendable () -> Bool,
+        closeDetached: @escaping @Sendable () -> Void = {}
     ) {
         self.channel = channel
         self.isHEAD = isHEAD
         self.isHTTP10 = isHTTP10
         self.keepAliveRequested = keepAliveRequested
         self.closeRequested = closeRequested
+        self.closeDetached = closeDetached
     }
 
     /// Sends the status line and headers. Without `Content-Length` the body that follows is chunked.
@@ -68,62 +73,130 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     nonisolated(nonsending) public func write(_ bytes: [UInt8]) async throws {
         if bytes.isEmpty { return }
         let output = try state.withLock { state throws(HTTPError) -> [UInt8] in
-            var output: [UInt8]
-            switch state.phase {
-            case .initial:
-                output = makeHead(&state, status: 200, headers: HTTPHeaders(), contentLength: nil)
-            case .headPending(let head):
-                output = head
-            case .streaming:
-                output = []
-            case .finished:
-                throw HTTPError(status: 500, message: "Response already finished")
-            }
-            state.phase = .streaming
-            if state.bodySuppressed { return output }
-            state.bodyBytesSent += bytes.count
-            if state.chunked {
-                output.reserveCapacity(output.count + bytes.count + 20)
-                Self.appendHex(bytes.count, to: &output)
-                output.append(contentsOf: Self.crlf)
-                output.append(contentsOf: bytes)
-                output.append(contentsOf: Self.crlf)
-            } else if output.isEmpty {
-                output = bytes
-            } else {
-                output.append(contentsOf: bytes)
-            }
-            return output
+            guard !state.detached else { throw HTTPError(status: 500, message: "Response was detached") }
+            return try frame(bytes, &state)
         }
         if let rest = try queue(output) { try await channel.send(rest) }
+    }
+
+    /// The bytes that carry `bytes` as body: the pending head first, chunk framing when chunked.
+    private func frame(_ bytes: [UInt8], _ state: inout State) throws(HTTPError) -> [UInt8] {
+        var output: [UInt8]
+        switch state.phase {
+        case .initial:
+            output = makeHead(&state, status: 200, headers: HTTPHeaders(), contentLength: nil)
+        case .headPending(let head):
+            output = head
+        case .streaming:
+            output = []
+        case .finished:
+            throw HTTPError(status: 500, message: "Response already finished")
+        }
+        state.phase = .streaming
+        if state.bodySuppressed { return output }
+        state.bodyBytesSent += bytes.count
+        if state.chunked {
+            output.reserveCapacity(output.count + bytes.count + 20)
+            Self.appendHex(bytes.count, to: &output)
+            output.append(contentsOf: Self.crlf)
+            output.append(contentsOf: bytes)
+            output.append(contentsOf: Self.crlf)
+        } else if output.isEmpty {
+            output = bytes
+        } else {
+            output.append(contentsOf: bytes)
+        }
+        return output
     }
 
     /// Ends the response (the last chunk for chunked framing). Calling it again does nothing.
     /// Writes an implicit empty `200` response if nothing was written.
     nonisolated(nonsending) public func finish() async throws {
         let output = state.withLock { state -> [UInt8] in
-            var output: [UInt8]
-            switch state.phase {
-            case .initial:
-                output = makeHead(&state, status: 200, headers: HTTPHeaders(), contentLength: 0)
-            case .headPending(let head):
-                output = head
-            case .streaming:
-                output = []
-            case .finished:
-                return []
-            }
-            state.phase = .finished
-            if !state.bodySuppressed {
-                if state.chunked {
-                    output.append(contentsOf: Self.lastChunk)
-                } else if let declared = state.declaredLength, declared != state.bodyBytesSent {
-                    state.closeAfter = true
-                }
-            }
-            return output
+            if state.detached { return [] }
+            return finalBytes(&state)
         }
         if let rest = try queue(output) { try await channel.send(rest) }
+    }
+
+    /// The bytes that end the response (a pending head, the last chunk), moving to `.finished`.
+    private func finalBytes(_ state: inout State) -> [UInt8] {
+        var output: [UInt8]
+        switch state.phase {
+        case .initial:
+            output = makeHead(&state, status: 200, headers: HTTPHeaders(), contentLength: 0)
+        case .headPending(let head):
+            output = head
+        case .streaming:
+            output = []
+        case .finished:
+            return []
+        }
+        state.phase = .finished
+        if !state.bodySuppressed {
+            if state.chunked {
+                output.append(contentsOf: Self.lastChunk)
+            } else if let declared = state.declaredLength, declared != state.bodyBytesSent {
+                state.closeAfter = true
+            }
+        }
+        return output
+    }
+
+    // MARK: Detaching
+
+    /// Hands the rest of a started response to an ``HTTPDetachedResponse`` and lets the handler
+    /// return without ending it: the connection's task then ends, and the response lives on with
+    /// no task of its own, written from any thread by ``HTTPDetachedResponse/send(_:)``, until it
+    /// is finished or the client goes away. Afterwards the connection closes; it is never reused.
+    ///
+    /// This is for long-lived streams fed by something else (a shared publisher): an idle one then
+    /// costs the connection's buffers only. Throws when no head was written yet, the response has
+    /// finished, or it was detached already.
+    public func detach() throws(HTTPError) -> HTTPDetachedResponse {
+        let head = try state.withLock { state throws(HTTPError) -> [UInt8]? in
+            guard !state.detached else { throw HTTPError(status: 500, message: "Response already detached") }
+            switch state.phase {
+            case .initial: throw HTTPError(status: 500, message: "A response is detached after its head")
+            case .finished: throw HTTPError(status: 500, message: "Response already finished")
+            case .headPending(let head):
+                state.phase = .streaming
+                state.detached = true
+                return head
+            case .streaming:
+                state.detached = true
+                return nil
+            }
+        }
+        if let head { channel.enqueue(head) }
+        channel.discardInput()
+        return HTTPDetachedResponse(writer: self)
+    }
+
+    /// Whether ``detach()`` handed the response over.
+    var isDetached: Bool { state.withLock { $0.detached } }
+
+    /// ``HTTPDetachedResponse/send(_:)``: frames and queues `bytes` whatever the buffer holds.
+    func sendDetached(_ bytes: [UInt8]) -> Bool {
+        if bytes.isEmpty { return !channel.isClosed }
+        let output = state.withLock { state -> [UInt8]? in
+            guard case .streaming = state.phase else { return nil }
+            return try? frame(bytes, &state)
+        }
+        guard let output, !channel.isClosed else { return false }
+        channel.enqueue(output)
+        return true
+    }
+
+    /// ``HTTPDetachedResponse/finish()``: queues the end of the body, then closes gracefully.
+    func finishDetached() {
+        let output = state.withLock { state -> [UInt8]? in
+            guard case .streaming = state.phase else { return nil }
+            return finalBytes(&state)
+        }
+        guard let output else { return }
+        if !output.isEmpty { channel.enqueue(output) }
+        closeDetached()
     }
 
     /// Sends a complete response with `Content-Length` in one write.

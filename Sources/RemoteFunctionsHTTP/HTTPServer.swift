@@ -20,6 +20,8 @@ public final class HTTPServer: Sendable {
     private struct ConnectionRecord {
         var connection: ServerConnection
         var task: Task<Void, Never>?
+        /// The connection's task has ended and a detached response owns the connection.
+        var detached = false
     }
 
     private struct State {
@@ -205,15 +207,23 @@ public final class HTTPServer: Sendable {
             handler: handler)
         state.withLock { $0.connections[registration.id] = ConnectionRecord(connection: connection, task: nil) }
         let task = Task(executorPreference: loop) { [self] in
-            await connection.run()
-            connectionEnded(registration.id)
+            if await connection.run() {
+                // A detached response owns the open connection now: it counts until it closes. The
+                // finished task's handle is dropped, since a task keeps its memory while referenced.
+                state.withLock { state in
+                    state.connections[registration.id]?.task = nil
+                    state.connections[registration.id]?.detached = true
+                    channel.setHangUpHandler {}
+                }
+                channel.addCloseHandler { [self] in connectionEnded(registration.id) }
+            } else {
+                connectionEnded(registration.id)
+            }
         }
-        let stillOpen = state.withLock { state -> Bool in
-            guard state.connections[registration.id] != nil else { return false }
+        // Under the server's lock, so that it cannot overwrite what a detached response's task set.
+        state.withLock { state in
+            guard let record = state.connections[registration.id], !record.detached else { return }
             state.connections[registration.id]?.task = task
-            return true
-        }
-        if stillOpen {
             channel.setHangUpHandler { task.cancel() }
         }
     }

@@ -26,4 +26,9 @@ struct HTTPServerResponseWriter: ServerResponseWriter {
         let fields = headers.filter { $0.name.lowercased() != "content-length" }.map { ($0.name, $0.value) }
         try await writer.respond(status: status, headers: HTTPHeaders(fields), body: body)
     }
+
+    func detach() -> (any ServerPushResponse)? {
+        guard let detached = try? writer.detach() else { return nil }
+        return HTTPServerPushResponse(response: detached)
+    }
 }

@@ -40,7 +40,6 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
 
     private let state: Mutex<SubscriberBufferState<Element>>
     private let onTermination: (@Sendable () -> Void)?
-    private let onReadable: (@Sendable () -> Void)?
 
     /// Creates an open buffer.
     ///
@@ -58,25 +57,40 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
         policy: StreamOverflowPolicy, onTermination: (@Sendable () -> Void)? = nil,
         onReadable: (@Sendable () -> Void)? = nil
     ) {
-        self.state = Mutex(SubscriberBufferState(policy: policy))
+        var state = SubscriberBufferState<Element>(policy: policy)
+        state.readableHandler = onReadable
+        self.state = Mutex(state)
         self.onTermination = onTermination
-        self.onReadable = onReadable
+    }
+
+    /// Sets (or replaces) the function called when the buffer becomes readable with no reader
+    /// waiting, as `onReadable` of ``init(policy:onTermination:onReadable:)``; it runs at once when
+    /// something can be read already. ``cancel()`` drops it.
+    public func setReadableHandler(_ handler: @escaping @Sendable () -> Void) {
+        let readableNow = state.withLock { state -> Bool in
+            // Ended: the consumer has read the end or cancelled; nothing will ever be readable.
+            if case .ended = state.phase { return false }
+            state.readableHandler = handler
+            return state.isReadable
+        }
+        if readableNow { handler() }
     }
 
     /// Offers a value without ever suspending. Safe to call from any thread, concurrently with
     /// the consumer.
     @discardableResult
     public func push(_ element: Element) -> PushResult {
-        let action = state.withLock { $0.push(element, overflowError: RemoteError.fellBehind) }
+        let (action, readable) = state.withLock { state in
+            let action = state.push(element, overflowError: RemoteError.fellBehind)
+            return (action, action.becameReadable ? state.readableHandler : nil)
+        }
         if let waiter = action.resume {
             waiter.resume(returning: element)
         }
         if action.terminated {
             onTermination?()
         }
-        if action.becameReadable {
-            onReadable?()
-        }
+        readable?()
         return action.result
     }
 
@@ -84,7 +98,10 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
     /// then ``next()`` throws `error`, or returns `nil` when `error` is `nil`. Later calls and
     /// pushes are ignored.
     public func finish(throwing error: (any Error)? = nil) {
-        let action = state.withLock { $0.finish(error: error) }
+        let (action, readable) = state.withLock { state in
+            let action = state.finish(error: error)
+            return (action, action.becameReadable ? state.readableHandler : nil)
+        }
         if let waiter = action.waiter {
             if let error = action.error {
                 waiter.resume(throwing: error)
@@ -95,9 +112,7 @@ public final class SubscriberBuffer<Element: Sendable>: Sendable {
         if action.terminated {
             onTermination?()
         }
-        if action.becameReadable {
-            onReadable?()
-        }
+        readable?()
     }
 
     /// Ends the stream from the consumer's side: buffered values are dropped, a waiting

@@ -214,7 +214,7 @@ extension RemoteServer {
                 do {
                     try await Self.run(chain[...], call: call, context: context) { context in
                         try await function.check?.check(context)
-                        let streamBody = try await startStream(arguments, context)
+                        let streamBody = try await startStream(arguments, context).body
                         started.resolve(nil)
                         let streamEnding = await Self.runSubscription(
                             streamBody, subscription: subscription, logger: logger)

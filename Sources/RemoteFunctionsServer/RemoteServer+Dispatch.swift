@@ -90,11 +90,16 @@ extension RemoteServer {
             }
         case .stream(let startStream):
             var ending: StreamEnding?
+            var detached = false
             do {
                 try await Self.run(chain[...], call: call, context: context) { context in
                     try await function.check?.check(context)
-                    let body = try await startStream(arguments, context)
-                    let streamEnding = await serveStream(body, writer: writer, logger: logger)
+                    let producer = try await startStream(arguments, context)
+                    guard let streamEnding = await serveStream(producer, function: id, writer: writer, logger: logger)
+                    else {
+                        detached = true
+                        return
+                    }
                     ending = streamEnding
                     switch streamEnding {
                     case .finished: return
@@ -104,7 +109,7 @@ extension RemoteServer {
                     }
                 }
             } catch {
-                if ending == nil {
+                if ending == nil && !detached {
                     let remote = Self.remoteError(from: error, logger: logger)
                     metrics.record(function: id.rawValue, code: remote.code.wireName, latency: nil)
                     await respond(error: remote, writer: writer)
@@ -116,15 +121,17 @@ extension RemoteServer {
         }
     }
 
-    /// Opens the event stream, runs the handler, and writes the final frame.
+    /// Opens the event stream, runs the handler, and writes the final frame. Returns `nil` when the
+    /// stream goes on without this task (a pollable source on a transport that detaches responses);
+    /// it then records its own metrics when it ends.
     private func serveStream(
-        _ body: @escaping RegisteredFunction.StreamBody, writer: any ServerResponseWriter, logger: RemoteLogger
-    ) async -> StreamEnding {
+        _ producer: StreamProducer, function: RemoteFunctionID, writer: any ServerResponseWriter,
+        logger: RemoteLogger
+    ) async -> StreamEnding? {
         guard let stream = openStreams.open(writer: writer, logger: logger) else {
             await respond(error: RemoteError(.unavailable, "the server is shutting down"), writer: writer)
             return .shutdown
         }
-        defer { openStreams.close(stream) }
         do {
             try await writer.writeHead(
                 status: 200,
@@ -135,26 +142,46 @@ extension RemoteServer {
                 ])
             try await stream.write(Array("retry: \(configuration.retryMilliseconds)\n\n".utf8))
         } catch {
+            openStreams.close(stream)
             return .clientGone
         }
-        let ending = await stream.run(body)
-        let finalEvent: ServerSentEvent?
-        switch ending {
-        case .finished:
-            finalEvent = ServerSentEvent(event: RemoteWire.endEvent, data: "null")
-        case .failed(let error):
-            finalEvent = ServerSentEvent(event: RemoteWire.errorEvent, data: Self.frameData(error))
-        case .shutdown:
-            let error = RemoteError(.unavailable, "the server is shutting down; reconnect to resume")
-            finalEvent = ServerSentEvent(event: RemoteWire.errorEvent, data: Self.frameData(error))
-        case .clientGone:
-            finalEvent = nil
+        if let polled = producer.polled, let response = writer.detach() {
+            let metrics = metrics
+            let openStreams = openStreams
+            let pushed = PushedStream(
+                id: stream.id, source: polled, response: response, logger: logger, finalFrame: Self.finalFrame
+            ) { [openStreams, metrics] ending in
+                openStreams.close(id: stream.id)
+                metrics.record(function: function.rawValue, code: ending.metricsCode, latency: nil)
+            }
+            let replaced = openStreams.replace(stream, with: pushed)
+            if !replaced { pushed.shutdown() }
+            pushed.start()
+            return nil
         }
-        if let finalEvent {
-            try? await stream.write(finalEvent.encoded())
+        defer { openStreams.close(stream) }
+        let ending = await stream.run(producer.body)
+        if let frame = Self.finalFrame(for: ending) {
+            try? await stream.write(frame)
             try? await writer.finish()
         }
         return ending
+    }
+
+    /// The frame that ends a stream: `event: end`, or `event: error` with the error (a resumable
+    /// `unavailable` at shutdown); `nil` when the client has gone.
+    static func finalFrame(for ending: StreamEnding) -> [UInt8]? {
+        switch ending {
+        case .finished:
+            return ServerSentEvent(event: RemoteWire.endEvent, data: "null").encoded()
+        case .failed(let error):
+            return ServerSentEvent(event: RemoteWire.errorEvent, data: frameData(error)).encoded()
+        case .shutdown:
+            let error = RemoteError(.unavailable, "the server is shutting down; reconnect to resume")
+            return ServerSentEvent(event: RemoteWire.errorEvent, data: frameData(error)).encoded()
+        case .clientGone:
+            return nil
+        }
     }
 
     /// Runs the middleware chain, first registered outermost, ending in `terminal`.

@@ -30,7 +30,7 @@ extension RemoteServer {
     ) {
         let start: RegisteredFunction.StreamStart = { data, context in
             let arguments = try WireCoders.decode(Arguments.self, from: data)
-            return { sink in
+            return StreamProducer { sink in
                 try await handler(arguments, context, StreamYield(items: { item in try await sink.send(item) }))
             }
         }
@@ -44,6 +44,11 @@ extension RemoteServer {
     /// error (a plain HTTP error). The server drains the sequence with backpressure: it asks for
     /// the next item only once the previous one has been handed to the transport. Leaving the
     /// stream cancels the iterating task.
+    ///
+    /// When the sequence is also a ``PollableStreamSource`` (a live query's subscription, a
+    /// broadcast) and the transport can detach responses (HTTP), the stream is served without a
+    /// task: the middleware chain and guard run before it starts, and a middleware's `next`
+    /// returns once the stream is attached rather than when it ends.
     public func register<Arguments, Element, Items: AsyncSequence & Sendable>(
         _ stream: RemoteStream<Arguments, Element>, guard check: RemoteGuard? = nil,
         sequence: @escaping @Sendable (Arguments, RequestContext) async throws -> Items
@@ -51,11 +56,13 @@ extension RemoteServer {
         let start: RegisteredFunction.StreamStart = { data, context in
             let arguments = try WireCoders.decode(Arguments.self, from: data)
             let items = try await sequence(arguments, context)
-            return { sink in
-                for try await item in items {
-                    try await sink.send(item)
-                }
-            }
+            let polled = (items as? any PollableStreamSource<Element>).map { PolledSource($0) }
+            return StreamProducer(
+                body: { sink in
+                    for try await item in items {
+                        try await sink.send(item)
+                    }
+                }, polled: polled)
         }
         add(
             stream.id,

@@ -32,9 +32,17 @@ public protocol ServerResponseWriter: Sendable {
     /// implement it with a single write; the default calls ``writeHead(status:headers:)``,
     /// ``write(_:)`` and ``finish()``.
     func respond(status: Int, headers: [(name: String, value: String)], body: [UInt8]) async throws
+
+    /// Hands the rest of a started streamed response to a ``ServerPushResponse`` that outlives the
+    /// handler, or returns `nil` when the transport cannot (the default): the runtime then keeps
+    /// serving the stream from the request's task. Called after ``writeHead(status:headers:)``.
+    func detach() -> (any ServerPushResponse)?
 }
 
 extension ServerResponseWriter {
+    /// This transport cannot detach responses.
+    public func detach() -> (any ServerPushResponse)? { nil }
+
     /// Sends the head, the body and the end with three calls.
     public func respond(status: Int, headers: [(name: String, value: String)], body: [UInt8]) async throws {
         var headers = headers

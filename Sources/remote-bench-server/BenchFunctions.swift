@@ -31,6 +31,6 @@ struct Delivery: Codable, Sendable {
 enum BenchFunctions {
     static let echo = RemoteQuery<EchoArguments, EchoOutput>("bench.echo")
     static let ticks = RemoteStream<TicksArguments, Tick>("bench.ticks")
-    static let fanout = RemoteStream<Empty, JSONValue>("bench.fanout", overflow: .bounded(Broadcaster.bufferLimit))
+    static let fanout = RemoteStream<Empty, JSONValue>("bench.fanout", overflow: .bounded(1024))
     static let publish = RemoteCommand<JSONValue, Delivery>("bench.publish")
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RemoteFunctions
 import RemoteFunctionsHTTPTransport
+import RemoteFunctionsLive
 import RemoteFunctionsServer
 
 // remote-bench-server --host 127.0.0.1 --port 0
@@ -27,7 +28,9 @@ while let option = arguments.popFirst() {
 }
 
 let server = RemoteServer(configuration: .init(logger: .standardError(minimumLevel: .warning)))
-let broadcaster = Broadcaster()
+// Every published object reaches every subscriber, encoded once; a subscriber more than 1 024
+// objects behind ends with the resumable `unavailable` and resumes.
+let broadcast = Broadcast<JSONValue>(overflow: BenchFunctions.fanout.overflow)
 
 server.register(BenchFunctions.echo) { arguments, _ in
     EchoOutput(n: arguments.n, ok: true)
@@ -45,14 +48,14 @@ server.register(BenchFunctions.ticks) { arguments, context, yield in
 }
 
 server.register(BenchFunctions.fanout) { _, _ in
-    broadcaster.subscribe()
+    broadcast.subscribe()
 }
 
 server.register(BenchFunctions.publish) { value, _ in
     guard value.objectValue != nil else {
         throw RemoteError(.invalidArgument, "invalid argument at '(root)': expected an object")
     }
-    return Delivery(delivered: try broadcaster.publish(value))
+    return Delivery(delivered: try broadcast.publish(value))
 }
 
 let transport = HTTPServerTransport(host: host, port: port) { address in

@@ -35,11 +35,14 @@ final class ServerConnection: Sendable {
         self.parser = Mutex(HTTPRequestParser(limits: HTTPParserLimits(maxHeaderBytes: configuration.maxHeaderBytes)))
     }
 
-    func run() async {
-        defer { channel.close() }
+    /// Serves requests until the connection ends; returns `true` when a handler detached its
+    /// response (``HTTPResponseWriter/detach()``), which then owns the still open connection.
+    func run() async -> Bool {
+        var detached = false
+        defer { if !detached { channel.close() } }
         if rejected {
             await sendErrorAndClose(status: 503, message: "Too many connections")
-            return
+            return false
         }
         var first = true
         while !Task.isCancelled {
@@ -48,16 +51,33 @@ final class ServerConnection: Sendable {
                 head = try await readHead(first: first)
             } catch let error as HTTPParseError {
                 await sendErrorAndClose(status: error.status, message: error.reason)
-                return
+                return false
             } catch HeadWaitError.headerTimeout {
                 await sendErrorAndClose(status: 408, message: "Request header timeout")
-                return
+                return false
             } catch {
-                return
+                return false
             }
             first = false
-            guard await serve(head) else { return }
+            switch await serve(head) {
+            case .next: continue
+            case .close: return false
+            case .detached:
+                detached = true
+                return true
+            }
         }
+        return false
+    }
+
+    /// What follows a request.
+    private enum Outcome {
+        /// Read the next request.
+        case next
+        /// The connection is done.
+        case close
+        /// The response lives on without this task.
+        case detached
     }
 
     // MARK: Reading
@@ -106,11 +126,17 @@ final class ServerConnection: Sendable {
 
     // MARK: Serving
 
-    /// Serves one request; returns whether the connection may carry another.
-    private func serve(_ head: HTTPRequestHead) async -> Bool {
+    /// Serves one request.
+    private func serve(_ head: HTTPRequestHead) async -> Outcome {
         let writer = HTTPResponseWriter(
             channel: channel, isHEAD: head.method == "HEAD", isHTTP10: head.version == .http1_0,
-            keepAliveRequested: head.keepAlive, closeRequested: isDraining)
+            keepAliveRequested: head.keepAlive, closeRequested: isDraining,
+            closeDetached: { [self] in
+                Task(executorPreference: channel.loop) { [self] in
+                    await closeGracefully()
+                    channel.close()
+                }
+            })
         let body = ServerBodySource(connection: self, head: head, writer: writer)
         let request = HTTPServerRequest(
             head: head, remoteAddress: remoteAddress,
@@ -121,7 +147,12 @@ final class ServerConnection: Sendable {
         } catch {
             failure = error
         }
-        if channel.isClosed || Task.isCancelled { return false }
+        if writer.isDetached {
+            // The response continues without this task; a handler error after detaching is ignored
+            // (the detached response's owner ends it).
+            return .detached
+        }
+        if channel.isClosed || Task.isCancelled { return .close }
         if let failure {
             if writer.hasStarted {
                 // The response cannot become an error response any more: end it by closing the
@@ -129,11 +160,11 @@ final class ServerConnection: Sendable {
                 // then the outbound buffer). No last chunk is sent, so the client sees it cut short.
                 writer.sendPendingHead()
                 await closeGracefully()
-                return false
+                return .close
             }
             let httpError = failure as? HTTPError
             let status = httpError?.status ?? 500
-            if status == HTTPError.connectionClosed.status { return false }
+            if status == HTTPError.connectionClosed.status { return .close }
             let message = httpError?.message ?? "Internal server error"
             var headers = HTTPHeaders()
             headers.add("content-type", "text/plain; charset=utf-8")
@@ -141,13 +172,13 @@ final class ServerConnection: Sendable {
             do {
                 try await writer.respond(status: status, headers: headers, body: Array("\(message)\n".utf8))
             } catch {
-                return false
+                return .close
             }
         }
         do {
             try await writer.finish()
         } catch {
-            return false
+            return .close
         }
         var reusable = !writer.closesConnection && !isDraining()
         if reusable && !body.isComplete {
@@ -155,9 +186,9 @@ final class ServerConnection: Sendable {
         }
         if !reusable {
             await closeGracefully()
-            return false
+            return .close
         }
-        return true
+        return .next
     }
 
     private func sendErrorAndClose(status: Int, message: String) async {

@@ -55,6 +55,14 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         var writeStalledSince: ContinuousClock.Instant?
         var maxBufferedBytes = 0
         var onHangUp: (@Sendable () -> Void)?
+        /// Run once when the channel closes, for any reason.
+        var onClose: [@Sendable () -> Void] = []
+        /// Runs when the outbound buffer drains to the low-water mark after
+        /// ``SocketChannel/hasRoomOrArmWritableHandler()`` found it full.
+        var onWritable: (@Sendable () -> Void)?
+        var writableArmed = false
+        /// Received bytes are dropped (a detached response: nobody reads the request side any more).
+        var discardsInput = false
 
         var outboundCount: Int { outbound.count - outboundStart }
     }
@@ -103,8 +111,48 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         if runNow { handler() }
     }
 
+    /// Adds a handler called once when the channel closes for any reason, ``close()`` included. If
+    /// the channel is already closed, it runs now.
+    func addCloseHandler(_ handler: @escaping @Sendable () -> Void) {
+        let runNow = state.withLock { state -> Bool in
+            if state.closed { return true }
+            state.onClose.append(handler)
+            return false
+        }
+        if runNow { handler() }
+    }
+
+    /// Sets the handler that ``hasRoomOrArmWritableHandler()`` arms.
+    func setWritableHandler(_ handler: @escaping @Sendable () -> Void) {
+        state.withLock { $0.onWritable = handler }
+    }
+
+    /// Whether the outbound buffer is below the high-water mark. When it is not, the writable
+    /// handler is armed and runs (once, outside the lock, on the loop) when the buffer has drained
+    /// to the low-water mark; a closed channel never calls it.
+    func hasRoomOrArmWritableHandler() -> Bool {
+        state.withLock { state in
+            if state.closed || state.outboundCount < limits.outboundHighWaterMark { return true }
+            state.writableArmed = true
+            return false
+        }
+    }
+
+    /// Drops received bytes from now on, so that a connection nobody reads holds no input; hang-ups
+    /// are still seen.
+    func discardInput() {
+        state.withLock { state in
+            state.discardsInput = true
+            state.inbound = []
+            updateInterest(&state)
+        }
+    }
+
     /// The most bytes the outbound buffer has ever held.
     var maxBufferedBytes: Int { state.withLock { $0.maxBufferedBytes } }
+
+    /// The bytes queued and not yet taken by the kernel.
+    var outboundByteCount: Int { state.withLock { $0.outboundCount } }
 
     /// Whether the channel has closed.
     var isClosed: Bool { state.withLock { $0.closed } }
@@ -203,6 +251,10 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                 markClosed(&state, failure: failure)
                 return
             case .success((.transferred(let count), let bytes)):
+                if state.discardsInput {
+                    if count < EventLoop.readBufferSize { break }
+                    continue
+                }
                 received = true
                 if state.inbound.isEmpty { state.inbound = bytes } else { state.inbound.append(contentsOf: bytes) }
                 if count < EventLoop.readBufferSize { break }
@@ -301,6 +353,10 @@ final class SocketChannel: EventHandler, DeferredFlushing {
             state.drainWaiter = nil
             resumptions.successes.append(waiter.continuation)
         }
+        if state.writableArmed, state.outboundCount <= limits.outboundLowWaterMark {
+            state.writableArmed = false
+            resumptions.writable = state.onWritable
+        }
     }
 
     private func markClosed(_ state: inout State, failure: any Error) {
@@ -329,6 +385,10 @@ final class SocketChannel: EventHandler, DeferredFlushing {
             state.onHangUp = nil
             resumptions.hangUp = hangUp
         }
+        resumptions.closed = state.onClose
+        state.onClose = []
+        state.onWritable = nil
+        state.writableArmed = false
     }
 
     // MARK: Task side
@@ -596,11 +656,15 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         var successes: [UnsafeContinuation<Void, any Error>] = []
         var failures: [(UnsafeContinuation<Void, any Error>, any Error)] = []
         var hangUp: (@Sendable () -> Void)?
+        var writable: (@Sendable () -> Void)?
+        var closed: [@Sendable () -> Void] = []
 
         func run() {
             for continuation in successes { continuation.resume() }
             for (continuation, error) in failures { continuation.resume(throwing: error) }
+            writable?()
             hangUp?()
+            for handler in closed { handler() }
         }
     }
 }

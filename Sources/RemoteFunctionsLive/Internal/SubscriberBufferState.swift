@@ -54,6 +54,9 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
     private var head = 0
     private(set) var phase = Phase.open
     private var waiter: CheckedContinuation<Element?, any Error>?
+    /// Called when the buffer becomes readable with no reader waiting (see
+    /// ``SubscriberBuffer/setReadableHandler(_:)``); dropped when the consumer cancels.
+    var readableHandler: (@Sendable () -> Void)?
     /// The most values kept (1 for `.latest`).
     let capacity: Int
     /// Whether a new value replaces the newest unread one when the buffer is full (`.latest`)
@@ -77,6 +80,13 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
     var isOpen: Bool {
         if case .open = phase { return true }
         return false
+    }
+
+    /// Whether a take would return something now: a value, the end or an error.
+    var isReadable: Bool {
+        if count > 0 { return true }
+        if case .open = phase { return false }
+        return true
     }
 
     mutating func push(_ element: Element, overflowError: @autoclosure () -> any Error) -> PushAction {
@@ -146,6 +156,7 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
     /// The consumer is gone: drop everything.
     mutating func cancel() -> EndAction {
         let wasOpen = isOpen
+        readableHandler = nil
         removeAll()
         phase = .ended
         return EndAction(waiter: waiter.take(), terminated: wasOpen)

@@ -12,7 +12,7 @@ import Synchronization
 /// task through an ``UnsafeCurrentTask`` handle; the final `unavailable` frame is written afterwards,
 /// which works because writes do not check the task's cancellation (only a write that has to wait
 /// for a slow client gives up, and such a client reconnects anyway).
-final class OpenStream: Sendable {
+final class OpenStream: OpenStreamEntry {
     /// The request task, so that ``shutdown()`` can cancel it.
     ///
     /// `@unchecked Sendable`: an `UnsafeCurrentTask` may only be used while its task is alive. The
@@ -54,6 +54,7 @@ final class OpenStream: Sendable {
 
     /// Starts a heartbeat write if the stream has been silent since `idleSince` and nothing is
     /// being written; returns whether it did.
+    @discardableResult
     func heartbeatIfIdle(silentSince idleSince: ContinuousClock.Instant) -> Bool {
         let acquired = state.withLock { state in
             guard !state.writing, !state.shutdownRequested, state.lastWrite <= idleSince else { return false }

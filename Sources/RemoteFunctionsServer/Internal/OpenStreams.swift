@@ -7,7 +7,7 @@ import Synchronization
 final class OpenStreams: Sendable {
     private struct State {
         var nextID = 0
-        var streams: [Int: OpenStream] = [:]
+        var streams: [Int: any OpenStreamEntry] = [:]
         var shuttingDown = false
         var tickerRunning = false
     }
@@ -40,8 +40,27 @@ final class OpenStreams: Sendable {
     }
 
     /// Forgets a stream that has ended.
-    func close(_ stream: OpenStream) {
-        state.withLock { _ = $0.streams.removeValue(forKey: stream.id) }
+    func close(_ stream: any OpenStreamEntry) {
+        state.withLock { state in
+            if let current = state.streams[stream.id], current === stream {
+                state.streams[stream.id] = nil
+            }
+        }
+    }
+
+    /// Forgets the stream numbered `id`, whichever entry holds it.
+    func close(id: Int) {
+        state.withLock { _ = $0.streams.removeValue(forKey: id) }
+    }
+
+    /// Puts `replacement` (with the same id) in the place of `stream`, which goes on without its
+    /// task; `false` once shutdown has begun (the caller then ends `replacement` itself).
+    func replace(_ stream: OpenStream, with replacement: any OpenStreamEntry) -> Bool {
+        state.withLock { state in
+            guard !state.shuttingDown, let current = state.streams[stream.id], current === stream else { return false }
+            state.streams[stream.id] = replacement
+            return true
+        }
     }
 
     /// Refuses new streams and asks every open stream to end with a resumable error.
@@ -65,7 +84,7 @@ final class OpenStreams: Sendable {
                 state.withLock { $0.tickerRunning = false }
                 return
             }
-            let streams = state.withLock { state -> [OpenStream]? in
+            let streams = state.withLock { state -> [any OpenStreamEntry]? in
                 guard !state.streams.isEmpty else {
                     state.tickerRunning = false
                     return nil
@@ -75,7 +94,7 @@ final class OpenStreams: Sendable {
             guard let streams else { return }
             let silentSince = ContinuousClock.now - (heartbeatInterval - tick)
             for stream in streams {
-                _ = stream.heartbeatIfIdle(silentSince: silentSince)
+                stream.heartbeatIfIdle(silentSince: silentSince)
             }
         }
     }

@@ -7,9 +7,9 @@ struct RegisteredFunction: Sendable {
     /// Decodes the arguments, runs the handler and encodes its output.
     typealias UnaryInvocation = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> Data
     /// Decodes the arguments and does whatever must happen before the first frame (for the sequence
-    /// form, building the sequence), so failures there are early errors. Returns the body that
-    /// produces the stream's values.
-    typealias StreamStart = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> StreamBody
+    /// form, building the sequence), so failures there are early errors. Returns what produces the
+    /// stream's values.
+    typealias StreamStart = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> StreamProducer
     /// Produces the stream's values into a sink, returning at the normal end.
     typealias StreamBody = @Sendable (_ sink: StreamEventSink) async throws -> Void
 

@@ -1,0 +1,57 @@
+/// The rest of a streamed response after ``HTTPResponseWriter/detach()``: written without
+/// suspending, from any thread, with no task behind it.
+///
+/// ``send(_:)`` frames the bytes (chunked when the response is) and queues them whatever the
+/// outbound buffer holds, so a producer must first ask ``hasRoom()``; when it answers `false`, the
+/// writable handler runs once the buffer has drained to the low-water mark. The buffer therefore
+/// never holds much more than the high-water mark plus one write. ``finish()`` ends the body and
+/// closes the connection gracefully once the bytes have left; the close handler runs once when the
+/// connection closes for any reason: after ``finish()``, when the client hangs up, when a write
+/// stalls past the write timeout, or when the server shuts down.
+///
+/// Calls to ``send(_:)`` and ``finish()`` must not overlap (a producer serialises them); the
+/// handlers run outside any lock, on a loop thread or on the thread of the call that noticed.
+public final class HTTPDetachedResponse: Sendable {
+    private let writer: HTTPResponseWriter
+
+    init(writer: HTTPResponseWriter) {
+        self.writer = writer
+    }
+
+    /// Sets what runs when the connection closes (once; at once if it is closed already) and what
+    /// runs when the outbound buffer has drained after ``hasRoom()`` answered `false`.
+    public func setHandlers(
+        onWritable: @escaping @Sendable () -> Void, onClose: @escaping @Sendable () -> Void
+    ) {
+        writer.channel.setWritableHandler(onWritable)
+        writer.channel.addCloseHandler(onClose)
+    }
+
+    /// Whether the outbound buffer is below its high-water mark. When it is not, the writable
+    /// handler runs once the buffer has drained.
+    public func hasRoom() -> Bool {
+        writer.channel.hasRoomOrArmWritableHandler()
+    }
+
+    /// Queues `bytes` as body; returns `false` once the response or the connection has ended.
+    @discardableResult
+    public func send(_ bytes: [UInt8]) -> Bool {
+        writer.sendDetached(bytes)
+    }
+
+    /// Ends the body and closes the connection once it has been sent. Later calls do nothing.
+    public func finish() {
+        writer.finishDetached()
+    }
+
+    /// Closes the connection at once, dropping what is queued.
+    public func abort() {
+        writer.channel.abort()
+    }
+
+    /// Whether the connection has closed.
+    public var isClosed: Bool { writer.channel.isClosed }
+
+    /// The bytes queued and not yet taken by the kernel.
+    public var bufferedByteCount: Int { writer.channel.outboundByteCount }
+}

@@ -33,7 +33,7 @@ fanout)
         for client in c node; do
             if [ "$client" = c ]; then command=("$WORK/fanout-client" --stats); else command=(node bench/runtime/fanout-client.mjs); fi
             printf '%-5s round %s load %s: ' "$client" "$round" "$(cut -d' ' -f1 /proc/loadavg)"
-            /usr/bin/time -f 'client CPU %U+%S s' "${command[@]}" --port "$PORT" --pid "$SERVER_PID" \
+            /usr/bin/time -f 'client CPU %U+%S s, %w voluntary context switches (wake-ups)' "${command[@]}" --port "$PORT" --pid "$SERVER_PID" \
                 --subscribers "$SUBSCRIBERS" --events "$EVENTS" 2> "$WORK/stderr" || true
             sed 's/^/      /' "$WORK/stderr"
         done
@@ -56,7 +56,7 @@ live)
             code=$(curl -s -X POST -H 'content-type: application/json' -d '{"name":"bench"}' \
                 "http://127.0.0.1:$PORT/_remote/sessions.create" | sed -n 's/.*"code":"\([A-Z0-9]*\)".*/\1/p')
             printf '%-5s round %s load %s: ' "$client" "$round" "$(cut -d' ' -f1 /proc/loadavg)"
-            /usr/bin/time -f 'client CPU %U+%S s' "${command[@]}" --url "http://127.0.0.1:$PORT" --pid "$SERVER_PID" \
+            /usr/bin/time -f 'client CPU %U+%S s, %w voluntary context switches (wake-ups)' "${command[@]}" --url "http://127.0.0.1:$PORT" --pid "$SERVER_PID" \
                 --function "$FUNCTION" --session "$code" --subscribers "$SUBSCRIBERS" --changes "$CHANGES" \
                 --slow "${SLOW:-0}" 2> "$WORK/stderr" || true
             sed 's/^/      /' "$WORK/stderr"

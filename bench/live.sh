@@ -11,7 +11,10 @@
 # never reads, and how much it moves the others' p99.
 #
 # HTTP: a fresh `live-sessions serve` (release build) per run, SUBSCRIBERS SSE subscribers on one
-# session, CHANGES joins (bench/live/sse-load.mjs measures). Runs: participants.stream,
+# session, CHANGES joins, measured by the load client bench/live/sse-load.c (C, epoll, about 1 µs of
+# CPU per received event; built here with cc). LOAD_CLIENT=node uses bench/live/sse-load.mjs instead
+# (same output, but 10–20 µs of CPU per event on the same cores as the server, which then dominates
+# the tail). Runs: participants.stream,
 # participants.stream with one raw-socket subscriber that never reads, participants.streamPolling,
 # and the Node anchor (bench/live/node-anchor.mjs) with and without the slow subscriber.
 set -euo pipefail
@@ -20,6 +23,7 @@ cd "$(dirname "$0")/.."
 SUBSCRIBERS="${SUBSCRIBERS:-10000}"
 CHANGES="${CHANGES:-50}"
 PART="${1:-all}"
+LOAD_CLIENT="${LOAD_CLIENT:-c}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 inprocess() {
@@ -41,7 +45,21 @@ stop_server() {
     if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
     SERVER_PID=""
 }
-trap stop_server EXIT
+WORK=$(mktemp -d)
+trap 'stop_server; rm -rf "$WORK"' EXIT
+
+build_load_client() {
+    case "$LOAD_CLIENT" in
+    c)
+        command -v cc >/dev/null || { echo "missing tool: cc (or run with LOAD_CLIENT=node)" >&2; exit 1; }
+        cc -O2 -Wall -Wextra -Werror -o "$WORK/sse-load" bench/live/sse-load.c
+        SSE_LOAD=("$WORK/sse-load")
+        ;;
+    node) SSE_LOAD=(node bench/live/sse-load.mjs) ;;
+    *) echo "LOAD_CLIENT must be c or node" >&2; exit 2 ;;
+    esac
+    echo "== load client: ${SSE_LOAD[*]}"
+}
 
 wait_listening() { # port
     for _ in $(seq 1 200); do
@@ -61,11 +79,12 @@ run_load() { # label port function slow
     local code
     code=$(create_session "$2")
     printf '%-44s ' "$1"
-    node bench/live/sse-load.mjs --url "http://127.0.0.1:$2" --pid "$SERVER_PID" --function "$3" \
+    "${SSE_LOAD[@]}" --url "http://127.0.0.1:$2" --pid "$SERVER_PID" --function "$3" \
         --session "$code" --subscribers "$SUBSCRIBERS" --changes "$CHANGES" --slow "$4"
 }
 
 http() {
+    build_load_client
     echo "== building live-sessions (release)"
     swift build -c release --product live-sessions 2>&1 | tail -1
     local bin=.build/release/live-sessions port=18181 data

@@ -4,6 +4,9 @@
 #   echo     wrk -t1 -c64 -d5s, POST {"n":1} to bench.echo                      (requests/s)
 #   ticks    one curl -N stream of 100 000 bench.ticks with intervalMs 0         (seconds)
 #   fan-out  2 000 bench.fanout subscribers, 1 000 bench.publish events          (total, p50, p99, RSS)
+# The fan-out load client is bench/runtime/fanout-client.c (C, epoll, about 1 µs of CPU per received
+# event), built here with cc; LOAD_CLIENT=node uses bench/runtime/fanout-client.mjs instead (same output,
+# but 10–20 µs of CPU per event on the same cores as the server, which then dominates the tail).
 # Usage: bench/runtime.sh            (SUBSCRIBERS, EVENTS, TICKS, DURATION override the sizes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +15,7 @@ SUBSCRIBERS=${SUBSCRIBERS:-2000}
 EVENTS=${EVENTS:-1000}
 TICKS=${TICKS:-100000}
 DURATION=${DURATION:-5s}
+LOAD_CLIENT=${LOAD_CLIENT:-c}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; [[ -n "${SERVER_PID:-}" ]] && kill "$SERVER_PID" 2>/dev/null || true' EXIT
 
@@ -19,6 +23,17 @@ for tool in wrk curl node; do
     command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 1; }
 done
 ulimit -n 20000 2>/dev/null || true
+
+case "$LOAD_CLIENT" in
+c)
+    command -v cc >/dev/null || { echo "missing tool: cc (or run with LOAD_CLIENT=node)" >&2; exit 1; }
+    cc -O2 -Wall -Wextra -Werror -o "$WORK/fanout-client" bench/runtime/fanout-client.c
+    FANOUT_CLIENT=("$WORK/fanout-client")
+    ;;
+node) FANOUT_CLIENT=(node bench/runtime/fanout-client.mjs) ;;
+*) echo "LOAD_CLIENT must be c or node" >&2; exit 2 ;;
+esac
+echo "fan-out load client: ${FANOUT_CLIENT[*]}" >&2
 
 echo "building remote-bench-server (release)…" >&2
 swift build -c release --product remote-bench-server >&2
@@ -75,7 +90,7 @@ measure() {
 
     # Fan-out.
     local fanout
-    fanout=$(node bench/runtime/fanout-client.mjs --port "$PORT" --pid "$SERVER_PID" \
+    fanout=$("${FANOUT_CLIENT[@]}" --port "$PORT" --pid "$SERVER_PID" \
         --subscribers "$SUBSCRIBERS" --events "$EVENTS")
     stop_server
 

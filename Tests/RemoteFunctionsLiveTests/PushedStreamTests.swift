@@ -172,4 +172,57 @@ struct PushedStreamTests {
         }
         await client.shutdown()
     }
+
+    /// A pollable source with one value, which records when the server cancels it.
+    final class RecordingSource: PollableStreamSource, AsyncSequence, Sendable {
+        typealias Element = StreamItem<Event>
+        let cancelled = Signal()
+        private let state = Mutex<(sent: Bool, cancelledAt: ContinuousClock.Instant?)>((false, nil))
+
+        var cancelledAt: ContinuousClock.Instant? { state.withLock { $0.cancelledAt } }
+
+        func setReadableHandler(_ handler: @escaping @Sendable () -> Void) {
+            handler()
+        }
+
+        func poll() throws -> StreamPoll<Event> {
+            state.withLock { state in
+                if state.sent || state.cancelledAt != nil { return .empty }
+                state.sent = true
+                return .item(StreamItem(Event(n: 1)))
+            }
+        }
+
+        func cancel() {
+            state.withLock { $0.cancelledAt = .now }
+            cancelled.fire()
+        }
+
+        struct AsyncIterator: AsyncIteratorProtocol {
+            mutating func next() async throws -> StreamItem<Event>? { nil }
+        }
+
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator() }
+    }
+
+    @Test("a client hanging up a pushed stream has its source cancelled within 100 ms")
+    func hangUpCancelsSourceLatency() async throws {
+        let source = RecordingSource()
+        let server = RemoteServer()
+        server.register(Self.events) { _, _ in source }
+        let client = HTTPClient()
+        try await withRemoteServer(server) { url in
+            let firstValue = Signal()
+            let reader = try await Self.open(url, client: client) { event in
+                if event.event == "next" { firstValue.fire() }
+            }
+            try await withTimeout("the value") { await firstValue.wait() }
+            let leftAt = ContinuousClock.now
+            reader.cancel()
+            try await withTimeout("the source to be cancelled") { await source.cancelled.wait() }
+            let cancelledAt = try #require(source.cancelledAt)
+            #expect(cancelledAt - leftAt < .milliseconds(100), "cleanup took \(cancelledAt - leftAt)")
+        }
+        await client.shutdown()
+    }
 }

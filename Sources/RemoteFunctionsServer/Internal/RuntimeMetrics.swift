@@ -12,6 +12,14 @@ final class RuntimeMetrics: Sendable {
         var bucketCounts: [Int]
         var count = 0
         var sum = 0.0
+
+        mutating func record(_ seconds: Double) {
+            for (index, bound) in RuntimeMetrics.bucketBounds.enumerated() where seconds <= bound {
+                bucketCounts[index] += 1
+            }
+            count += 1
+            sum += seconds
+        }
     }
 
     private struct State {
@@ -24,6 +32,8 @@ final class RuntimeMetrics: Sendable {
         0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
     ]
 
+    private static let emptyBuckets = Array(repeating: 0, count: bucketBounds.count)
+
     private let state = Mutex(State())
 
     /// Counts one finished request, and for unary calls records its latency.
@@ -32,15 +42,9 @@ final class RuntimeMetrics: Sendable {
             state.requests[RequestKey(function: function, code: code), default: 0] += 1
             guard let latency else { return }
             let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) * 1e-18
-            var histogram =
-                state.latencies[function]
-                ?? Histogram(bucketCounts: Array(repeating: 0, count: Self.bucketBounds.count))
-            for (index, bound) in Self.bucketBounds.enumerated() where seconds <= bound {
-                histogram.bucketCounts[index] += 1
-            }
-            histogram.count += 1
-            histogram.sum += seconds
-            state.latencies[function] = histogram
+            // Mutated in place: copying the histogram out and back would copy its buckets on
+            // every request.
+            state.latencies[function, default: Histogram(bucketCounts: Self.emptyBuckets)].record(seconds)
         }
     }
 

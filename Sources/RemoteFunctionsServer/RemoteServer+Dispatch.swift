@@ -62,7 +62,7 @@ extension RemoteServer {
             // The body could not be read: the client has gone.
             return
         }
-        let logger = configuration.logger.with("function", id.rawValue)
+        let logger = function.logger
         let context = RequestContext(
             headers: request.headers, cookies: RequestParsing.cookies(request.header("Cookie")),
             remoteAddress: request.remoteAddress,
@@ -75,9 +75,16 @@ extension RemoteServer {
         case .unary(let invoke):
             var output: Data?
             do {
-                try await Self.run(chain[...], call: call, context: context) { context in
+                if chain.isEmpty {
+                    // No middleware: call the guard and the handler directly, without the chain's
+                    // closures.
                     try await function.check?.check(context)
                     output = try await invoke(arguments, context)
+                } else {
+                    try await Self.run(chain[...], call: call, context: context) { context in
+                        try await function.check?.check(context)
+                        output = try await invoke(arguments, context)
+                    }
                 }
                 guard let output else { throw RemoteError(.internal, "internal error") }
                 metrics.record(function: id.rawValue, code: "ok", latency: .now - start)

@@ -23,4 +23,7 @@ struct RegisteredFunction: Sendable {
     let invocation: Invocation
     /// A stream's declared overflow policy; a channel subscription's buffer applies it.
     var overflow: StreamOverflowPolicy = .bounded(256)
+    /// The server's logger with the function's id as metadata, made once at registration rather
+    /// than on every call.
+    var logger: RemoteLogger = .disabled
 }

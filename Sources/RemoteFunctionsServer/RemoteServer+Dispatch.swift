@@ -49,7 +49,7 @@ extension RemoteServer {
             return
         }
         let parameters = RequestParsing.queryParameters(request.query)
-        let arguments: Data
+        let arguments: [UInt8]
         do {
             arguments = try await readArguments(request, parameters: parameters)
         } catch is ServerRequestBody.TooLarge {
@@ -73,7 +73,7 @@ extension RemoteServer {
         let chain = middlewares.withLock { $0 }
         switch function.invocation {
         case .unary(let invoke):
-            var output: Data?
+            var output: [UInt8]?
             do {
                 if chain.isEmpty {
                     // No middleware: call the guard and the handler directly, without the chain's
@@ -88,8 +88,7 @@ extension RemoteServer {
                 }
                 guard let output else { throw RemoteError(.internal, "internal error") }
                 metrics.record(function: id.rawValue, code: "ok", latency: .now - start)
-                await respond(
-                    status: 200, contentType: RemoteWire.jsonContentType, body: Array(output), writer: writer)
+                await respond(status: 200, contentType: RemoteWire.jsonContentType, body: output, writer: writer)
             } catch {
                 let remote = Self.remoteError(from: error, logger: logger)
                 metrics.record(function: id.rawValue, code: remote.code.wireName, latency: .now - start)
@@ -180,14 +179,14 @@ extension RemoteServer {
 
     /// The JSON arguments: the body of a `POST`, or the `args` parameter of a `GET` (`null` when
     /// absent). Throws ``ServerRequestBody/TooLarge`` past the size limit.
-    func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws -> Data {
+    func readArguments(_ request: ServerRequest, parameters: [String: String]) async throws -> [UInt8] {
         let limit = configuration.maxBodySize
         if request.method == "POST" {
-            return Data(try await request.body.collect(upTo: limit))
+            return try await request.body.collect(upTo: limit)
         }
-        guard let text = parameters[RemoteWire.argumentsQueryParameter] else { return Data("null".utf8) }
+        guard let text = parameters[RemoteWire.argumentsQueryParameter] else { return Array("null".utf8) }
         guard text.utf8.count <= limit else { throw ServerRequestBody.TooLarge(limit: limit) }
-        return Data(text.utf8)
+        return Array(text.utf8)
     }
 
     func isAllowed(origin: String, host: String?) -> Bool {
@@ -218,7 +217,7 @@ extension RemoteServer {
         writer: any ServerResponseWriter
     ) async {
         let body =
-            (try? WireCoders.encode(RemoteError.Envelope(error: error))).map(Array.init)
+            (try? WireCoders.encode(RemoteError.Envelope(error: error)))
             ?? Array(#"{"error":{"code":"internal","message":"internal error"}}"#.utf8)
         await respond(
             status: status ?? error.code.httpStatus, contentType: RemoteWire.jsonContentType, body: body,

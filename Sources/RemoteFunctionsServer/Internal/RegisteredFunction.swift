@@ -5,11 +5,11 @@ import RemoteFunctions
 /// function. Arguments arrive as JSON bytes and outputs leave as JSON bytes.
 struct RegisteredFunction: Sendable {
     /// Decodes the arguments, runs the handler and encodes its output.
-    typealias UnaryInvocation = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> Data
+    typealias UnaryInvocation = @Sendable (_ arguments: [UInt8], _ context: RequestContext) async throws -> [UInt8]
     /// Decodes the arguments and does whatever must happen before the first frame (for the sequence
     /// form, building the sequence), so failures there are early errors. Returns the body that
     /// produces the stream's values.
-    typealias StreamStart = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> StreamBody
+    typealias StreamStart = @Sendable (_ arguments: [UInt8], _ context: RequestContext) async throws -> StreamBody
     /// Produces the stream's values into a sink, returning at the normal end.
     typealias StreamBody = @Sendable (_ sink: StreamEventSink) async throws -> Void
 

@@ -45,6 +45,11 @@ start_server() {
     exit 1
 }
 
+# utime + stime of a process, in clock ticks.
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
 stop_server() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
@@ -57,16 +62,22 @@ measure() {
     start_server "$@"
     local url="http://127.0.0.1:$PORT/_remote/bench.echo"
     wrk -t1 -c64 -d1s -s "$WORK/echo.lua" "$url" > /dev/null
-    local output rps
+    local output rps requests cpu_before cpu_after cpu_us
+    cpu_before=$(cpu_ticks "$SERVER_PID")
     output=$(wrk -t1 -c64 -d"$DURATION" -s "$WORK/echo.lua" "$url")
+    cpu_after=$(cpu_ticks "$SERVER_PID")
     rps=$(awk '/Requests\/sec/ {print $2}' <<< "$output")
+    requests=$(awk '/requests in/ {print $1}' <<< "$output")
+    # Server CPU time (user + system) per request, in µs: less sensitive to other load than req/s.
+    cpu_us=$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { printf "%.2f", (b - a) / hz * 1e6 / n }')
     if grep -q 'Non-2xx' <<< "$output"; then
         echo "$name: non-2xx responses" >&2
         exit 1
     fi
     stop_server
     echo "$name $rps" >> "$WORK/results.txt"
-    echo "$(date -u +%H:%M:%S) $name echo $rps req/s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "$(date -u +%H:%M:%S) $name echo $rps req/s, server CPU $cpu_us µs/request (load $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
 echo "start $(date -u '+%Y-%m-%d %H:%M:%S') UTC, $(uptime)"

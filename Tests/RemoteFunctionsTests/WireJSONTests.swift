@@ -248,6 +248,18 @@ struct WireJSONTests {
         #expect(negativeZero.sign == .minus)
     }
 
+    @Test("large objects (indexed members) decode like small ones")
+    func largeObjects() throws {
+        var members = (0..<40).map { #""extra\#($0)":[\#($0),{"values":"no"}]"# }
+        members.insert(#""values":[7,8]"#, at: 25)
+        members.append(#""label":"last""#)
+        members.append(#""values":[9]"#)
+        try Self.expectFastDecodeMatches(Inner.self, "{" + members.joined(separator: ",") + "}")
+        let dictionary = Dictionary(uniqueKeysWithValues: (0..<100).map { ("key\($0)", $0) })
+        try Self.expectFastEncodeMatches(dictionary)
+        try Self.expectFastDecodeMatches([String: Int].self, String(decoding: try Self.foundationBytes(dictionary), as: UTF8.self))
+    }
+
     @Test("keys compare like Swift strings: escaped and canonically equivalent keys match")
     func keyMatching() throws {
         struct Accented: Codable, Equatable { var é: Int }

@@ -217,22 +217,31 @@ struct JSONScanner {
     /// The members of the (validated) object whose brace is at `index`, in document order.
     func members(ofObjectAt index: Int) -> [JSONMember] {
         var members: [JSONMember] = []
+        forEachMember(ofObjectAt: index) { member in
+            members.append(member)
+            return false
+        }
+        return members
+    }
+
+    /// Calls `body` with each member of the (validated) object whose brace is at `index`, in
+    /// document order, until it returns `true`; returns that member, or `nil`.
+    @discardableResult
+    func forEachMember(ofObjectAt index: Int, _ body: (JSONMember) throws -> Bool) rethrows -> JSONMember? {
         var position = firstItem(at: index)
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return members }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
         while true {
             let keyEnd = stringEnd(at: position)
-            var escaped = false
-            var ascii = true
-            for byte in bytes[(position + 1)..<(keyEnd - 1)] {
-                if byte == UInt8(ascii: "\\") { escaped = true }
-                if byte >= 0x80 { ascii = false }
+            var plain = true
+            for byte in bytes[(position + 1)..<(keyEnd - 1)] where byte == UInt8(ascii: "\\") || byte >= 0x80 {
+                plain = false
+                break
             }
             let valueStart = skipWhitespace(from: skipWhitespace(from: keyEnd) + 1)
-            members.append(
-                JSONMember(
-                    keyStart: position + 1, keyEnd: keyEnd - 1, keyIsPlainASCII: !escaped && ascii,
-                    valueStart: valueStart))
-            guard let next = nextItem(after: skipValue(at: valueStart)) else { return members }
+            let member = JSONMember(
+                keyStart: position + 1, keyEnd: keyEnd - 1, keyIsPlainASCII: plain, valueStart: valueStart)
+            if try body(member) { return member }
+            guard let next = nextItem(after: skipValue(at: valueStart)) else { return nil }
             position = next
         }
     }

@@ -8,12 +8,14 @@ import Foundation
 /// ``needsFallback`` and throws ``JSONFallback``; ``WireJSON`` then decodes with Foundation.
 final class WireJSONDecoder: Decoder {
     let scanner: JSONScanner
+    // Exclusivity is not checked dynamically for these: one decode runs on one thread, and no
+    // access to them overlaps another.
     /// The offset of the value being decoded.
-    private(set) var position: Int
+    @exclusivity(unchecked) private(set) var position: Int
     /// The path of the value being decoded.
-    private(set) var path: CodingPathNode = .root
+    @exclusivity(unchecked) private(set) var path: CodingPathNode = .root
     /// Set when Foundation must decode the document instead.
-    private(set) var needsFallback = false
+    @exclusivity(unchecked) private(set) var needsFallback = false
 
     init(scanner: JSONScanner, root: Int) {
         self.scanner = scanner
@@ -42,12 +44,20 @@ final class WireJSONDecoder: Decoder {
     ) throws -> WireJSONKeyedDecodingContainer<Key> {
         switch scanner.bytes[index] {
         case UInt8(ascii: "{"):
-            let members = scanner.members(ofObjectAt: index)
-            // Foundation reads every key of an object; one that is not valid UTF-8 fails there.
-            for member in members where !member.keyIsPlainASCII {
-                guard scanner.string(from: member.keyStart, to: member.keyEnd) != nil else { throw fallback() }
+            var count = 0
+            try scanner.forEachMember(ofObjectAt: index) { member in
+                count += 1
+                // Foundation reads every key of an object; one that is not valid UTF-8 fails there.
+                if !member.keyIsPlainASCII, scanner.string(from: member.keyStart, to: member.keyEnd) == nil {
+                    throw fallback()
+                }
+                return false
             }
-            return WireJSONKeyedDecodingContainer(decoder: self, members: members, path: path)
+            // A small object is scanned again for each key looked up, which costs less than
+            // allocating an index of its members.
+            let members = count > WireJSONKeyedDecodingContainer<Key>.maximumUnindexedMembers
+                ? scanner.members(ofObjectAt: index) : nil
+            return WireJSONKeyedDecodingContainer(decoder: self, objectStart: index, members: members, path: path)
         case UInt8(ascii: "n"):
             throw DecodingError.valueNotFound(
                 [String: Any].self,

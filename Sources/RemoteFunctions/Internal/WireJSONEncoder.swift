@@ -27,28 +27,23 @@ final class WireJSONEncoder: Encoder {
         var path: CodingPathNode
         /// Members or elements written so far.
         var count = 0
-        /// For an object: the index in ``members`` of its first member.
-        var memberBase = 0
-        /// For an object: the last key written, to notice keys out of order.
-        var lastKey = ""
+        /// For an object: the offset of its `{`.
+        var start = 0
+        /// For an object: where the last key written sits in ``output`` (quotes excluded), to
+        /// notice keys out of order without keeping them.
+        var lastKey = 0..<0
+        /// For an object: a key was written out of order (or with escapes, which hide the order),
+        /// so the members are sorted when the object is complete.
         var needsSort = false
     }
 
-    /// Where one member of an object being written sits in ``output``.
-    struct Member {
-        var key: String
-        /// The offset of the key's opening quote.
-        var start: Int
-        /// The offset just past the value.
-        var end = 0
-    }
-
-    private(set) var output: [UInt8] = []
+    // Exclusivity is not checked dynamically for these: one encode runs on one thread, and no
+    // access to them overlaps another (none is passed `inout` across a call that reaches them).
+    @exclusivity(unchecked) private(set) var output: [UInt8] = []
     /// Set when Foundation must encode the value instead.
-    private(set) var needsFallback = false
-    private(set) var frame = Frame(id: 0, path: .root)
-    private var members: [Member] = []
-    private var lastFrameID = 0
+    @exclusivity(unchecked) private(set) var needsFallback = false
+    @exclusivity(unchecked) private(set) var frame = Frame(id: 0, path: .root)
+    @exclusivity(unchecked) private var lastFrameID = 0
 
     init() {
         output.reserveCapacity(128)
@@ -61,7 +56,7 @@ final class WireJSONEncoder: Encoder {
         switch frame.kind {
         case .empty:
             frame.kind = .keyed
-            frame.memberBase = members.count
+            frame.start = output.count
             output.append(UInt8(ascii: "{"))
         case .keyed:
             break
@@ -105,11 +100,17 @@ final class WireJSONEncoder: Encoder {
     func encodeValue<Value: Encodable>(
         _ value: Value, path: @autoclosure () -> CodingPathNode, isRoot: Bool = false
     ) throws {
-        if Value.self == String.self, let string = value as? String { return writeString(string) }
+        if Value.self == String.self, let string = value as? String {
+            writeString(string)
+            return
+        }
         if Value.self == Int.self, let integer = value as? Int { return writeInteger(integer) }
         if Value.self == Bool.self, let bool = value as? Bool { return writeBool(bool) }
         if Value.self == Double.self, let double = value as? Double { return try writeFloatingPoint(double) }
-        if Value.self == Date.self, let date = value as? Date { return writeString(RemoteJSON.format(date)) }
+        if Value.self == Date.self, let date = value as? Date {
+            writeString(RemoteJSON.format(date))
+            return
+        }
         if Value.self == Data.self || Value.self == URL.self || Value.self == Decimal.self {
             // Foundation has its own rules for these (base64, absolute strings, decimal digits).
             throw fallback()
@@ -147,23 +148,41 @@ final class WireJSONEncoder: Encoder {
     /// and the colon.
     func beginMember(_ key: String, frameID: Int) throws {
         guard frame.id == frameID, frame.kind == .keyed else { throw fallback() }
-        if frame.count > 0 {
-            output.append(UInt8(ascii: ","))
-            if !frame.needsSort {
-                if frame.lastKey == key { throw fallback() }
-                if !frame.lastKey.utf8.lexicographicallyPrecedes(key.utf8) { frame.needsSort = true }
+        if frame.count > 0 { output.append(UInt8(ascii: ",")) }
+        let keyStart = output.count + 1
+        let escaped = writeString(key)
+        let keyEnd = output.count - 1
+        output.append(UInt8(ascii: ":"))
+        if escaped {
+            frame.needsSort = true
+        } else if frame.count > 0, !frame.needsSort {
+            switch compareWritten(frame.lastKey, keyStart..<keyEnd) {
+            case .orderedAscending: break
+            case .orderedSame: throw fallback()
+            case .orderedDescending: frame.needsSort = true
             }
         }
-        frame.lastKey = key
-        members.append(Member(key: key, start: output.count))
-        writeString(key)
-        output.append(UInt8(ascii: ":"))
+        frame.lastKey = keyStart..<keyEnd
     }
 
     /// Ends the member started last.
     func endMember() {
-        members[members.count - 1].end = output.count
         frame.count += 1
+    }
+
+    /// Compares two runs of ``output`` byte by byte.
+    private func compareWritten(_ lhs: Range<Int>, _ rhs: Range<Int>) -> ComparisonResult {
+        output.withUnsafeBufferPointer { bytes in
+            var left = lhs.lowerBound
+            var right = rhs.lowerBound
+            while left < lhs.upperBound, right < rhs.upperBound {
+                if bytes[left] != bytes[right] { return bytes[left] < bytes[right] ? .orderedAscending : .orderedDescending }
+                left += 1
+                right += 1
+            }
+            if lhs.count == rhs.count { return .orderedSame }
+            return lhs.count < rhs.count ? .orderedAscending : .orderedDescending
+        }
     }
 
     /// Starts an element of the array of frame `frameID`, returning its index.
@@ -191,25 +210,36 @@ final class WireJSONEncoder: Encoder {
         return JSONFallback()
     }
 
-    /// Closes an object, first putting its members in key order if they were written out of it.
+    /// Closes an object, first putting its members in key order (by the UTF-8 bytes of the
+    /// decoded keys) if they were written out of it. The members are found again by scanning the
+    /// object's bytes, so writing a member keeps no record of it.
     private func finishObject(_ finished: Frame) throws {
-        defer { members.removeSubrange(finished.memberBase...) }
-        if finished.needsSort {
-            let written = members[finished.memberBase...]
-            let sorted = written.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.key == next.key {
-                throw fallback()
-            }
-            guard let first = written.first, let last = written.last else { return }
-            var reordered: [UInt8] = []
-            reordered.reserveCapacity(last.end - first.start)
-            for member in sorted {
-                if !reordered.isEmpty { reordered.append(UInt8(ascii: ",")) }
-                reordered.append(contentsOf: output[member.start..<member.end])
-            }
-            output.replaceSubrange(first.start..<last.end, with: reordered)
-        }
         output.append(UInt8(ascii: "}"))
+        guard finished.needsSort else { return }
+        let scanner = JSONScanner(Array(output[finished.start...]))
+        var members: [(key: [UInt8], bytes: Range<Int>)] = []
+        for member in scanner.members(ofObjectAt: 0) {
+            let key: [UInt8]
+            if member.keyIsPlainASCII {
+                key = Array(scanner.bytes[member.keyStart..<member.keyEnd])
+            } else {
+                guard let decoded = scanner.string(from: member.keyStart, to: member.keyEnd) else { throw fallback() }
+                key = Array(decoded.utf8)
+            }
+            members.append((key, (member.keyStart - 1)..<scanner.skipValue(at: member.valueStart)))
+        }
+        members.sort { $0.key.lexicographicallyPrecedes($1.key) }
+        for (previous, next) in zip(members, members.dropFirst()) where previous.key == next.key {
+            throw fallback()
+        }
+        var sorted: [UInt8] = [UInt8(ascii: "{")]
+        sorted.reserveCapacity(scanner.bytes.count)
+        for member in members {
+            if sorted.count > 1 { sorted.append(UInt8(ascii: ",")) }
+            sorted.append(contentsOf: scanner.bytes[member.bytes])
+        }
+        sorted.append(UInt8(ascii: "}"))
+        output.replaceSubrange(finished.start..., with: sorted)
     }
 
     // MARK: Writing scalars
@@ -253,10 +283,13 @@ final class WireJSONEncoder: Encoder {
     }
 
     /// Writes a string in quotes, escaping `"`, `\` and control characters (as `\b`, `\t`, `\n`,
-    /// `\f`, `\r` or `\u00XX` with lower-case hex digits), like Foundation.
-    func writeString(_ value: String) {
+    /// `\f`, `\r` or `\u00XX` with lower-case hex digits), like Foundation. Returns whether it
+    /// escaped anything.
+    @discardableResult
+    func writeString(_ value: String) -> Bool {
         output.append(UInt8(ascii: "\""))
         var value = value
+        var escaped = false
         value.withUTF8 { bytes in
             var runStart = 0
             for index in bytes.indices {
@@ -264,6 +297,7 @@ final class WireJSONEncoder: Encoder {
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 runStart = index + 1
+                escaped = true
                 output.append(UInt8(ascii: "\\"))
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
@@ -282,5 +316,6 @@ final class WireJSONEncoder: Encoder {
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         output.append(UInt8(ascii: "\""))
+        return escaped
     }
 }

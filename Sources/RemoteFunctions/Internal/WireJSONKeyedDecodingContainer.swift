@@ -1,21 +1,36 @@
-/// The keyed container of ``WireJSONDecoder``: an object's members, located once when the
-/// container is made. As with Foundation, the first of duplicate keys wins, and keys compare as
-/// Swift strings (canonical equivalence); plain ASCII keys compare byte for byte, which is the
-/// same thing for them.
+/// The keyed container of ``WireJSONDecoder``: an object's members, found by scanning the
+/// object (or, for a large one, through an index made once). As with Foundation, the first of
+/// duplicate keys wins, and keys compare as Swift strings (canonical equivalence); plain ASCII
+/// keys compare byte for byte, which is the same thing for them.
 struct WireJSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    /// Objects with more members than this get an index.
+    static var maximumUnindexedMembers: Int { 8 }
+
     let decoder: WireJSONDecoder
-    let members: [JSONMember]
+    let objectStart: Int
+    /// The index of a large object's members, in document order.
+    let members: [JSONMember]?
     let path: CodingPathNode
 
     var codingPath: [any CodingKey] { path.keys }
 
     var allKeys: [Key] {
         var names: [String] = []
-        for member in members {
-            guard let name = keyString(member) else { continue }
-            if !names.contains(name) { names.append(name) }
+        forEachMember { member in
+            if let name = keyString(member), !names.contains(name) { names.append(name) }
+            return false
         }
         return names.compactMap { Key(stringValue: $0) }
+    }
+
+    /// Calls `body` with each member in document order until it returns `true`; returns that
+    /// member.
+    @discardableResult
+    private func forEachMember(_ body: (JSONMember) -> Bool) -> JSONMember? {
+        if let members {
+            return members.first(where: body)
+        }
+        return decoder.scanner.forEachMember(ofObjectAt: objectStart, body)
     }
 
     func contains(_ key: Key) -> Bool {
@@ -96,14 +111,12 @@ struct WireJSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerPro
         return name.withUTF8 { name in
             let nameIsASCII = !name.contains { $0 >= 0x80 }
             return decoder.scanner.bytes.withUnsafeBufferPointer { bytes in
-                for member in members {
+                forEachMember { member in
                     if nameIsASCII, member.keyIsPlainASCII {
-                        if Self.equal(bytes[member.keyStart..<member.keyEnd], name) { return member }
-                    } else if keyString(member) == key.stringValue {
-                        return member
+                        return Self.equal(bytes[member.keyStart..<member.keyEnd], name)
                     }
+                    return keyString(member) == key.stringValue
                 }
-                return nil
             }
         }
     }

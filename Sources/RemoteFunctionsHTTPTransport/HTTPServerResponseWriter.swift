@@ -41,6 +41,8 @@ struct HTTPServerResponseWriter: ServerResponseWriter {
 
     /// Whether `name` is `Content-Length`, compared ASCII case-insensitively.
     private static func isContentLength(_ name: String) -> Bool {
+        // The runtime spells it this way; comparing two small strings is cheap.
+        if name == "Content-Length" { return true }
         let expected = "content-length".utf8
         let utf8 = name.utf8
         guard utf8.count == expected.count else { return false }

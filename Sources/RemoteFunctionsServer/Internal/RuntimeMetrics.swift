@@ -3,9 +3,20 @@ import Synchronization
 /// The runtime's own counters: requests by function and code, and a latency histogram per
 /// function, rendered in Prometheus text format.
 final class RuntimeMetrics: Sendable {
-    private struct RequestKey: Hashable {
-        let function: String
-        let code: String
+    /// One function's counters. `ok` has a field of its own so the common case hashes nothing
+    /// but the function's name.
+    private struct FunctionCounters {
+        var ok = 0
+        var otherCodes: [String: Int] = [:]
+        var latency: Histogram?
+
+        mutating func record(code: String, seconds: Double?) {
+            if code == "ok" { ok += 1 } else { otherCodes[code, default: 0] += 1 }
+            if let seconds {
+                if latency == nil { latency = Histogram(bucketCounts: RuntimeMetrics.emptyBuckets) }
+                latency?.record(seconds)
+            }
+        }
     }
 
     private struct Histogram {
@@ -23,8 +34,7 @@ final class RuntimeMetrics: Sendable {
     }
 
     private struct State {
-        var requests: [RequestKey: Int] = [:]
-        var latencies: [String: Histogram] = [:]
+        var functions: [String: FunctionCounters] = [:]
     }
 
     /// Upper bounds of the latency buckets, in seconds.
@@ -38,19 +48,24 @@ final class RuntimeMetrics: Sendable {
 
     /// Counts one finished request, and for unary calls records its latency.
     func record(function: String, code: String, latency: Duration?) {
+        let seconds = latency.map { Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18 }
         state.withLock { state in
-            state.requests[RequestKey(function: function, code: code), default: 0] += 1
-            guard let latency else { return }
-            let seconds = Double(latency.components.seconds) + Double(latency.components.attoseconds) * 1e-18
-            // Mutated in place: copying the histogram out and back would copy its buckets on
+            // Mutated in place: copying the counters out and back would copy their buckets on
             // every request.
-            state.latencies[function, default: Histogram(bucketCounts: Self.emptyBuckets)].record(seconds)
+            state.functions[function, default: FunctionCounters()].record(code: code, seconds: seconds)
         }
     }
 
     /// The counters in Prometheus text format, with `openStreams` as a gauge.
     func prometheusText(openStreams: Int) -> String {
-        let (requests, latencies) = state.withLock { ($0.requests, $0.latencies) }
+        let functions = state.withLock { $0.functions }
+        var requests: [(function: String, code: String, count: Int)] = []
+        var latencies: [(key: String, value: Histogram)] = []
+        for (function, counters) in functions {
+            if counters.ok > 0 { requests.append((function, "ok", counters.ok)) }
+            for (code, count) in counters.otherCodes { requests.append((function, code, count)) }
+            if let latency = counters.latency { latencies.append((function, latency)) }
+        }
         var text = """
             # HELP remote_open_streams Streams currently open.
             # TYPE remote_open_streams gauge
@@ -59,8 +74,8 @@ final class RuntimeMetrics: Sendable {
             # TYPE remote_requests_total counter
 
             """
-        for (key, value) in requests.sorted(by: { ($0.key.function, $0.key.code) < ($1.key.function, $1.key.code) }) {
-            text += "remote_requests_total{function=\"\(key.function)\",code=\"\(key.code)\"} \(value)\n"
+        for request in requests.sorted(by: { ($0.function, $0.code) < ($1.function, $1.code) }) {
+            text += "remote_requests_total{function=\"\(request.function)\",code=\"\(request.code)\"} \(request.count)\n"
         }
         text += """
             # HELP remote_request_duration_seconds Latency of queries and commands by function.

@@ -52,17 +52,11 @@ final class ServerBodySource: RequestBodySource {
     }
 
     func nextChunk(limit: Int) async throws -> [UInt8]? {
-        let sendContinue = try state.withLock { state throws(HTTPError) -> Bool in
-            if state.complete { return false }
-            if state.failed { throw HTTPError.payloadTooLarge }
-            if expectsContinue && !state.continueSent {
-                state.continueSent = true
-                return true
-            }
-            return false
+        switch try nextBufferedChunk(limit: limit) {
+        case .chunk(let bytes): return bytes
+        case .end: return nil
+        case .needsRead: break
         }
-        if isComplete { return nil }
-        if sendContinue && !writer.hasStarted { connection.channel.enqueue(Self.continueLine) }
         let event: HTTPRequestParser.Event
         do {
             event = try await connection.nextBodyEvent()
@@ -73,6 +67,35 @@ final class ServerBodySource: RequestBodySource {
             markFailed()
             throw error
         }
+        return try chunk(of: event, limit: limit)
+    }
+
+    func nextBufferedChunk(limit: Int) throws -> BufferedBodyChunk {
+        let sendContinue = try state.withLock { state throws(HTTPError) -> Bool in
+            if state.complete { return false }
+            if state.failed { throw HTTPError.payloadTooLarge }
+            if expectsContinue && !state.continueSent {
+                state.continueSent = true
+                return true
+            }
+            return false
+        }
+        if isComplete { return .end }
+        if sendContinue && !writer.hasStarted { connection.channel.enqueue(Self.continueLine) }
+        let event: HTTPRequestParser.Event?
+        do {
+            event = try connection.bufferedBodyEvent()
+        } catch {
+            markFailed()
+            throw HTTPError(status: error.status, message: error.reason)
+        }
+        guard let event else { return .needsRead }
+        guard let bytes = try chunk(of: event, limit: limit) else { return .end }
+        return .chunk(bytes)
+    }
+
+    /// The chunk a body event carries (`nil` at the end), counted against `limit`.
+    private func chunk(of event: HTTPRequestParser.Event, limit: Int) throws -> [UInt8]? {
         switch event {
         case .body(let bytes):
             let withinLimit = state.withLock { state in

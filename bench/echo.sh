@@ -3,7 +3,8 @@
 # alternated ROUNDS times in one run (Swift, Node, Swift, Node, …) so both see the same machine load.
 # Each measurement is `wrk -t1 -c64 -d$DURATION` POSTing {"n":1} to /_remote/bench.echo after a 1 s
 # warm-up, on a freshly started server. Prints one line per measurement, then the medians and ratio.
-# Usage: bench/echo.sh        (ROUNDS=2, DURATION=5s override; SKIP_BUILD=1 uses the existing build)
+# Usage: bench/echo.sh        (ROUNDS=2, DURATION=5s override; SKIP_BUILD=1 uses the existing build;
+#        BASELINE=path/to/another/remote-bench-server adds it to each round as "baseline", for A/B runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,6 +85,7 @@ echo "start $(date -u '+%Y-%m-%d %H:%M:%S') UTC, $(uptime)"
 for _ in $(seq 1 "$ROUNDS"); do
     measure swift "${SWIFT_SERVER[@]}"
     measure node "${NODE_SERVER[@]}"
+    if [[ -n "${BASELINE:-}" ]]; then measure baseline "$BASELINE" --port 0; fi
 done
 echo "end   $(date -u '+%H:%M:%S') UTC, $(uptime)"
 
@@ -98,4 +100,5 @@ awk '
             printf "%s:%s (median %.0f)\n", name, values[name], median[name]
         }
         if (median["node"] > 0) printf "ratio swift/node (medians): %.2fx\n", median["swift"] / median["node"]
+        if (median["node"] > 0 && median["baseline"] > 0) printf "ratio baseline/node (medians): %.2fx\n", median["baseline"] / median["node"]
     }' "$WORK/results.txt"

@@ -98,7 +98,9 @@ extension RemoteServer {
                 do {
                     try await writer.respond(
                         status: 200,
-                        headers: [("Content-Type", RemoteWire.jsonContentType), ("Content-Length", String(output.count))],
+                        headers: [
+                            ("Content-Type", RemoteWire.jsonContentType), ("Content-Length", String(output.count)),
+                        ],
                         body: output)
                 } catch {
                     // The client has gone; there is nobody left to tell.

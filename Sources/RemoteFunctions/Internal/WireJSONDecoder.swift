@@ -55,13 +55,15 @@ final class WireJSONDecoder: Decoder {
             }
             // A small object is scanned again for each key looked up, which costs less than
             // allocating an index of its members.
-            let members = count > WireJSONKeyedDecodingContainer<Key>.maximumUnindexedMembers
+            let members =
+                count > WireJSONKeyedDecodingContainer<Key>.maximumUnindexedMembers
                 ? scanner.members(ofObjectAt: index) : nil
             return WireJSONKeyedDecodingContainer(decoder: self, objectStart: index, members: members, path: path)
         case UInt8(ascii: "n"):
             throw DecodingError.valueNotFound(
                 [String: Any].self,
-                DecodingError.Context(codingPath: path.keys, debugDescription: "Cannot get keyed container -- found null"))
+                DecodingError.Context(
+                    codingPath: path.keys, debugDescription: "Cannot get keyed container -- found null"))
         default:
             throw mismatch([String: Any].self, at: index, path: { path })
         }
@@ -74,7 +76,8 @@ final class WireJSONDecoder: Decoder {
         case UInt8(ascii: "n"):
             throw DecodingError.valueNotFound(
                 [Any].self,
-                DecodingError.Context(codingPath: path.keys, debugDescription: "Cannot get unkeyed container -- found null"))
+                DecodingError.Context(
+                    codingPath: path.keys, debugDescription: "Cannot get unkeyed container -- found null"))
         default:
             throw mismatch([Any].self, at: index, path: { path })
         }
@@ -175,7 +178,8 @@ final class WireJSONDecoder: Decoder {
             return DecodingError.valueNotFound(
                 type,
                 DecodingError.Context(
-                    codingPath: path().keys, debugDescription: "Cannot get value of type \(type) -- found null value instead"))
+                    codingPath: path().keys,
+                    debugDescription: "Cannot get value of type \(type) -- found null value instead"))
         case UInt8(ascii: "{"): found = "a dictionary"
         case UInt8(ascii: "["): found = "an array"
         case UInt8(ascii: "\""): found = "a string"
@@ -184,6 +188,7 @@ final class WireJSONDecoder: Decoder {
         }
         return DecodingError.typeMismatch(
             type,
-            DecodingError.Context(codingPath: path().keys, debugDescription: "Expected to decode \(type) but found \(found) instead."))
+            DecodingError.Context(
+                codingPath: path().keys, debugDescription: "Expected to decode \(type) but found \(found) instead."))
     }
 }

@@ -63,7 +63,8 @@ final class WireJSONEncoder: Encoder {
         default:
             needsFallback = true
         }
-        return KeyedEncodingContainer(WireJSONKeyedEncodingContainer(encoder: self, frameID: frame.id, path: frame.path))
+        return KeyedEncodingContainer(
+            WireJSONKeyedEncodingContainer(encoder: self, frameID: frame.id, path: frame.path))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -176,7 +177,9 @@ final class WireJSONEncoder: Encoder {
             var left = lhs.lowerBound
             var right = rhs.lowerBound
             while left < lhs.upperBound, right < rhs.upperBound {
-                if bytes[left] != bytes[right] { return bytes[left] < bytes[right] ? .orderedAscending : .orderedDescending }
+                if bytes[left] != bytes[right] {
+                    return bytes[left] < bytes[right] ? .orderedAscending : .orderedDescending
+                }
                 left += 1
                 right += 1
             }
@@ -253,7 +256,9 @@ final class WireJSONEncoder: Encoder {
             output.append(contentsOf: [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")])
         } else {
             output.append(
-                contentsOf: [UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e")])
+                contentsOf: [
+                    UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e"),
+                ])
         }
     }
 
@@ -309,7 +314,8 @@ final class WireJSONEncoder: Encoder {
                 default:
                     let hex = Array("0123456789abcdef".utf8)
                     output.append(contentsOf: [
-                        UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                        UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)],
+                        hex[Int(byte & 0xF)],
                     ])
                 }
             }

@@ -75,7 +75,8 @@ struct WireJSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerPro
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        KeyedDecodingContainer(try decoder.keyedContainer(keyedBy: type, at: valueStart(for: key), path: .key(key, path)))
+        KeyedDecodingContainer(
+            try decoder.keyedContainer(keyedBy: type, at: valueStart(for: key), path: .key(key, path)))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {

@@ -59,7 +59,8 @@ struct WireJSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerPro
     ) -> KeyedEncodingContainer<NestedKey> {
         // A nested container may be filled after later members; Foundation's tree allows that.
         _ = encoder.fallback()
-        return KeyedEncodingContainer(WireJSONKeyedEncodingContainer<NestedKey>(encoder: encoder, frameID: -1, path: path))
+        return KeyedEncodingContainer(
+            WireJSONKeyedEncodingContainer<NestedKey>(encoder: encoder, frameID: -1, path: path))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {

@@ -52,7 +52,8 @@ struct WireJSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         keyedBy keyType: NestedKey.Type
     ) -> KeyedEncodingContainer<NestedKey> {
         _ = encoder.fallback()
-        return KeyedEncodingContainer(WireJSONKeyedEncodingContainer<NestedKey>(encoder: encoder, frameID: -1, path: path))
+        return KeyedEncodingContainer(
+            WireJSONKeyedEncodingContainer<NestedKey>(encoder: encoder, frameID: -1, path: path))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

@@ -75,7 +75,8 @@ final class RuntimeMetrics: Sendable {
 
             """
         for request in requests.sorted(by: { ($0.function, $0.code) < ($1.function, $1.code) }) {
-            text += "remote_requests_total{function=\"\(request.function)\",code=\"\(request.code)\"} \(request.count)\n"
+            text +=
+                "remote_requests_total{function=\"\(request.function)\",code=\"\(request.code)\"} \(request.count)\n"
         }
         text += """
             # HELP remote_request_duration_seconds Latency of queries and commands by function.

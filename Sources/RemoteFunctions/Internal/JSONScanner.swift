@@ -322,6 +322,28 @@ struct JSONScanner {
     /// The integer at `index` when it is written as a plain integer (no fraction, no exponent)
     /// that fits `Integer`; `nil` otherwise (Foundation then decides).
     func integer<Integer: FixedWidthInteger>(at index: Int, as _: Integer.Type) -> Integer? {
+        guard let (negative, magnitude) = plainInteger(at: index) else { return nil }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            let value = magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+            return Integer(exactly: value)
+        }
+        return Integer(exactly: magnitude)
+    }
+
+    /// The `Int` at `index`, as ``integer(at:as:)`` reads it, without generic code.
+    func integer(at index: Int) -> Int? {
+        guard let (negative, magnitude) = plainInteger(at: index) else { return nil }
+        if negative {
+            guard magnitude <= UInt64(Int.max) + 1 else { return nil }
+            return magnitude == UInt64(Int.max) + 1 ? Int.min : -Int(magnitude)
+        }
+        return magnitude <= UInt64(Int.max) ? Int(magnitude) : nil
+    }
+
+    /// The sign and magnitude of a plain integer at `index`, or `nil` when the number has a
+    /// fraction or an exponent, or its magnitude does not fit 64 bits.
+    private func plainInteger(at index: Int) -> (negative: Bool, magnitude: UInt64)? {
         var position = index
         let negative = position < bytes.count && bytes[position] == UInt8(ascii: "-")
         if negative { position += 1 }
@@ -341,19 +363,14 @@ struct JSONScanner {
             default: break
             }
         }
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            let value = magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-            return Integer(exactly: value)
-        }
-        return Integer(exactly: magnitude)
+        return (negative, magnitude)
     }
 
     /// The number at `index` as a `Double`, or `nil` when it is not finite or underflows (cases
     /// Foundation reports as errors) or is subnormal.
     func double(at index: Int) -> Double? {
         // A plain integer below 2^53 converts exactly; `-0` must stay negative zero.
-        if let integer = integer(at: index, as: Int64.self), integer != 0, integer.magnitude < 1 << 53 {
+        if let integer = integer(at: index), integer != 0, integer.magnitude < 1 << 53 {
             return Double(integer)
         }
         guard let end = numberEnd(at: index) else { return nil }

@@ -91,7 +91,7 @@ final class WireJSONDecoder: Decoder {
         _ type: Value.Type, at index: Int, path: @autoclosure () -> CodingPathNode
     ) throws -> Value {
         if Value.self == String.self, let value = try decodeString(at: index, path: path()) as? Value { return value }
-        if Value.self == Int.self, let value = try decodeInteger(Int.self, at: index, path: path()) as? Value {
+        if Value.self == Int.self, let value = try decodeInt(at: index, path: path()) as? Value {
             return value
         }
         if Value.self == Bool.self, let value = try decodeBool(at: index, path: path()) as? Value { return value }
@@ -134,6 +134,16 @@ final class WireJSONDecoder: Decoder {
             throw mismatch(type, at: index, path: path)
         }
         guard let value = scanner.integer(at: index, as: type) else { throw fallback() }
+        return value
+    }
+
+    /// Decodes `Int` without generic code.
+    func decodeInt(at index: Int, path: @autoclosure () -> CodingPathNode) throws -> Int {
+        let byte = scanner.bytes[index]
+        guard byte == UInt8(ascii: "-") || JSONScanner.isDigit(byte) else {
+            throw mismatch(Int.self, at: index, path: path)
+        }
+        guard let value = scanner.integer(at: index) else { throw fallback() }
         return value
     }
 

@@ -262,14 +262,32 @@ final class WireJSONEncoder: Encoder {
         }
     }
 
-    /// Writes an integer in decimal, as `String(value)` would.
+    /// Writes an integer in decimal, as `String(value)` would. Every integer type up to 64 bits
+    /// goes through one non-generic routine (generic integer code is slow when not specialized).
     func writeInteger<Integer: FixedWidthInteger>(_ value: Integer) {
-        guard value.bitWidth <= 64 else {
-            output.append(contentsOf: String(value).utf8)
-            return
+        if Integer.isSigned {
+            guard let value = Int64(exactly: value) else {
+                output.append(contentsOf: String(value).utf8)
+                return
+            }
+            writeDecimal(negative: value < 0, magnitude: value.magnitude)
+        } else {
+            guard let value = UInt64(exactly: value) else {
+                output.append(contentsOf: String(value).utf8)
+                return
+            }
+            writeDecimal(negative: false, magnitude: value)
         }
-        if value < 0 { output.append(UInt8(ascii: "-")) }
-        var magnitude = UInt64(value.magnitude)
+    }
+
+    /// Writes `Int` without generic code.
+    func writeInteger(_ value: Int) {
+        writeDecimal(negative: value < 0, magnitude: UInt64(value.magnitude))
+    }
+
+    private func writeDecimal(negative: Bool, magnitude: UInt64) {
+        if negative { output.append(UInt8(ascii: "-")) }
+        var magnitude = magnitude
         let start = output.count
         repeat {
             output.append(UInt8(ascii: "0") + UInt8(magnitude % 10))

@@ -37,7 +37,11 @@ struct WireJSONKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerPro
         encoder.endMember()
     }
 
-    mutating func encode(_ value: Int, forKey key: Key) throws { try integer(value, key) }
+    mutating func encode(_ value: Int, forKey key: Key) throws {
+        try encoder.beginMember(key.stringValue, frameID: frameID)
+        encoder.writeInteger(value)
+        encoder.endMember()
+    }
     mutating func encode(_ value: Int8, forKey key: Key) throws { try integer(value, key) }
     mutating func encode(_ value: Int16, forKey key: Key) throws { try integer(value, key) }
     mutating func encode(_ value: Int32, forKey key: Key) throws { try integer(value, key) }

@@ -11,7 +11,7 @@ struct WireJSONSingleValueDecodingContainer: SingleValueDecodingContainer {
     func decode(_ type: String.Type) throws -> String { try decoder.decodeString(at: position, path: path) }
     func decode(_ type: Double.Type) throws -> Double { try decoder.decodeDouble(at: position, path: path) }
     func decode(_ type: Float.Type) throws -> Float { try decoder.decodeFloat(at: position, path: path) }
-    func decode(_ type: Int.Type) throws -> Int { try integer(type) }
+    func decode(_ type: Int.Type) throws -> Int { try decoder.decodeInt(at: position, path: path) }
     func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
     func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }
     func decode(_ type: Int32.Type) throws -> Int32 { try integer(type) }

@@ -31,7 +31,10 @@ struct WireJSONSingleValueEncodingContainer: SingleValueEncodingContainer {
         try encoder.writeFloatingPoint(value)
     }
 
-    mutating func encode(_ value: Int) throws { try integer(value) }
+    mutating func encode(_ value: Int) throws {
+        try encoder.beginSingleValue(frameID: frameID)
+        encoder.writeInteger(value)
+    }
     mutating func encode(_ value: Int8) throws { try integer(value) }
     mutating func encode(_ value: Int16) throws { try integer(value) }
     mutating func encode(_ value: Int32) throws { try integer(value) }

@@ -67,7 +67,12 @@ struct WireJSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         return value
     }
 
-    mutating func decode(_ type: Int.Type) throws -> Int { try integer(type) }
+    mutating func decode(_ type: Int.Type) throws -> Int {
+        let position = try current(type)
+        let value = try decoder.decodeInt(at: position, path: elementPath)
+        advance(past: position)
+        return value
+    }
     mutating func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
     mutating func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }
     mutating func decode(_ type: Int32.Type) throws -> Int32 { try integer(type) }

@@ -32,7 +32,10 @@ struct WireJSONUnkeyedEncodingContainer: UnkeyedEncodingContainer {
         try encoder.writeFloatingPoint(value)
     }
 
-    mutating func encode(_ value: Int) throws { try integer(value) }
+    mutating func encode(_ value: Int) throws {
+        _ = try encoder.beginElement(frameID: frameID)
+        encoder.writeInteger(value)
+    }
     mutating func encode(_ value: Int8) throws { try integer(value) }
     mutating func encode(_ value: Int16) throws { try integer(value) }
     mutating func encode(_ value: Int32) throws { try integer(value) }

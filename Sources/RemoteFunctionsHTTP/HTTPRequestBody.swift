@@ -49,6 +49,17 @@ public struct HTTPRequestBody: Sendable, AsyncSequence {
         }
     }
 
+    /// The whole body when all of it has already been received, so that reading it cannot wait
+    /// (typically a small body that came with its head); `nil` otherwise, having read nothing, and
+    /// ``collect(upTo:)`` reads it. The limit and errors are those of ``collect(upTo:)``.
+    public func collectIfReceived(upTo limit: Int) throws -> [UInt8]? {
+        if let declared = source.declaredLength, declared > limit {
+            source.reject()
+            throw HTTPError.payloadTooLarge
+        }
+        return try source.collectIfReceived(limit: limit)
+    }
+
     /// Iterates the body's chunks under the server's default limit.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(source: source, limit: defaultLimit)
@@ -85,6 +96,9 @@ protocol RequestBodySource: Sendable {
     func nextBufferedChunk(limit: Int) throws -> BufferedBodyChunk
     /// Marks the body as refused (too large) without reading it.
     func reject()
+    /// The whole body if every byte of it has been received, `nil` (having read nothing)
+    /// otherwise. Same limit and errors as ``nextChunk(limit:)``.
+    func collectIfReceived(limit: Int) throws -> [UInt8]?
 }
 
 /// A body held in memory.
@@ -109,6 +123,16 @@ final class BufferedBodySource: RequestBodySource {
 
     func nextBufferedChunk(limit: Int) throws -> BufferedBodyChunk {
         .needsRead
+    }
+
+    func collectIfReceived(limit: Int) throws -> [UInt8]? {
+        let bytes = remaining.withLock { remaining in
+            let bytes = remaining
+            remaining = nil
+            return bytes
+        }
+        if let bytes, bytes.count > limit { throw HTTPError.payloadTooLarge }
+        return bytes ?? []
     }
 
     func reject() {}

@@ -126,12 +126,20 @@ public final class HTTPServerTransport: ServerTransport, MetricsSource {
         return ServerRequest(
             method: request.method, path: request.path, query: request.query,
             headers: request.headers.map { (name: $0.name, value: $0.value) }, remoteAddress: request.remoteAddress,
-            body: ServerRequestBody(collect: { limit in
-                do {
-                    return try await body.collect(upTo: limit)
-                } catch let error as HTTPError where error.status == 413 {
-                    throw ServerRequestBody.TooLarge(limit: limit)
-                }
-            }))
+            body: ServerRequestBody(
+                collect: { limit in
+                    do {
+                        return try await body.collect(upTo: limit)
+                    } catch let error as HTTPError where error.status == 413 {
+                        throw ServerRequestBody.TooLarge(limit: limit)
+                    }
+                },
+                collectIfReceived: { limit in
+                    do {
+                        return try body.collectIfReceived(upTo: limit)
+                    } catch let error as HTTPError where error.status == 413 {
+                        throw ServerRequestBody.TooLarge(limit: limit)
+                    }
+                }))
     }
 }

@@ -52,8 +52,14 @@ extension RemoteServer {
         let arguments: [UInt8]
         do {
             if request.method == "POST" {
-                // Read here rather than in a helper: one async call, and executor check, less per call.
-                arguments = try await request.body.collect(upTo: configuration.maxBodySize)
+                // Read here rather than in a helper, and without an asynchronous call at all when the
+                // body has already arrived: each async call costs executor checks.
+                let limit = configuration.maxBodySize
+                if let received = try request.body.collectIfReceived(upTo: limit) {
+                    arguments = received
+                } else {
+                    arguments = try await request.body.collect(upTo: limit)
+                }
             } else {
                 arguments = try queryArguments(parameters)
             }

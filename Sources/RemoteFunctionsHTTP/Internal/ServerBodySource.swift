@@ -94,6 +94,28 @@ final class ServerBodySource: RequestBodySource {
         return .chunk(bytes)
     }
 
+    func collectIfReceived(limit: Int) throws -> [UInt8]? {
+        // Only a `Content-Length` body tells how many bytes are still to come; one waiting for
+        // `100 Continue` takes the regular path, which sends it.
+        guard !expectsContinue, let declaredLength else { return nil }
+        let (complete, failed, received) = state.withLock { ($0.complete, $0.failed, $0.received) }
+        guard !complete, !failed, declaredLength - received <= connection.bufferedByteCount else { return nil }
+        var bytes: [UInt8] = []
+        while true {
+            switch try nextBufferedChunk(limit: limit) {
+            case .chunk(let chunk):
+                if bytes.isEmpty { bytes = chunk } else { bytes.append(contentsOf: chunk) }
+            case .end:
+                return bytes
+            case .needsRead:
+                // Every byte the framing announced was buffered, so the parser cannot need more;
+                // if it does, the request is not what it claimed to be.
+                markFailed()
+                throw HTTPError.badRequest
+            }
+        }
+    }
+
     /// The chunk a body event carries (`nil` at the end), counted against `limit`.
     private func chunk(of event: HTTPRequestParser.Event, limit: Int) throws -> [UInt8]? {
         switch event {

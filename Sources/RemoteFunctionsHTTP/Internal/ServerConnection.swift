@@ -93,6 +93,11 @@ final class ServerConnection: Sendable {
         }
     }
 
+    /// The number of received bytes the parser has not consumed yet.
+    var bufferedByteCount: Int {
+        parser.withLock { $0.bufferedByteCount }
+    }
+
     /// The next body event of the current request if the bytes already received hold it,
     /// without reading (and without suspending).
     func bufferedBodyEvent() throws(HTTPParseError) -> HTTPRequestParser.Event? {

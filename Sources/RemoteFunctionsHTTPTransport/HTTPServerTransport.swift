@@ -123,9 +123,13 @@ public final class HTTPServerTransport: ServerTransport, MetricsSource {
 
     private static func serverRequest(_ request: HTTPServerRequest) -> ServerRequest {
         let body = request.body
+        // Sized up front: `map` over a sequence grows the array several times.
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(request.headers.count)
+        for field in request.headers { headers.append((name: field.name, value: field.value)) }
         return ServerRequest(
             method: request.method, path: request.path, query: request.query,
-            headers: request.headers.map { (name: $0.name, value: $0.value) }, remoteAddress: request.remoteAddress,
+            headers: headers, remoteAddress: request.remoteAddress,
             body: ServerRequestBody(
                 collect: { limit in
                     do {

@@ -22,12 +22,19 @@ public enum RemoteJSON {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? Date(text, strategy: Self.dateStyle) { return date }
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "expected an ISO 8601 date")
+            guard let date = parseDate(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "expected an ISO 8601 date")
+            }
+            return date
         }
         return decoder
+    }
+
+    /// Parses an ISO 8601 date with or without fractional seconds.
+    static func parseDate(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: Self.dateStyle) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle())
     }
 
     private static let dateStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
@@ -47,16 +54,16 @@ public enum RemoteJSON {
 
     /// Encodes a value as wire JSON.
     public static func encode(_ value: some Encodable) throws -> Data {
-        try makeEncoder().encode(value)
+        Data(try WireJSON.encode(value))
     }
 
     /// Decodes wire JSON. An empty body decodes as `null`. A failure throws a ``RemoteError``
     /// with code `invalid_argument` whose message names the path of the bad field, such as
     /// `invalid argument at 'changes.title': expected String`.
     public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws(RemoteError) -> Value {
-        let input = data.isEmpty ? Data("null".utf8) : data
+        let input = data.isEmpty ? Array("null".utf8) : Array(data)
         do {
-            return try makeDecoder().decode(type, from: input)
+            return try WireJSON.decode(type, from: input)
         } catch let error as DecodingError {
             throw RemoteError(.invalidArgument, describe(error))
         } catch {

@@ -35,10 +35,29 @@ public struct HTTPRequestBody: Sendable, AsyncSequence {
         }
         var bytes: [UInt8] = []
         if let declared = source.declaredLength { bytes.reserveCapacity(declared) }
-        while let chunk = try await source.nextChunk(limit: limit) {
+        while true {
+            // What has already arrived is taken without suspending: a small body usually comes
+            // with its head, and reading it then costs no executor switch.
+            let chunk: [UInt8]?
+            switch try source.nextBufferedChunk(limit: limit) {
+            case .chunk(let bytes): chunk = bytes
+            case .end: chunk = nil
+            case .needsRead: chunk = try await source.nextChunk(limit: limit)
+            }
+            guard let chunk else { return bytes }
             if bytes.isEmpty { bytes = chunk } else { bytes.append(contentsOf: chunk) }
         }
-        return bytes
+    }
+
+    /// The whole body when all of it has already been received, so that reading it cannot wait
+    /// (typically a small body that came with its head); `nil` otherwise, having read nothing, and
+    /// ``collect(upTo:)`` reads it. The limit and errors are those of ``collect(upTo:)``.
+    public func collectIfReceived(upTo limit: Int) throws -> [UInt8]? {
+        if let declared = source.declaredLength, declared > limit {
+            source.reject()
+            throw HTTPError.payloadTooLarge
+        }
+        return try source.collectIfReceived(limit: limit)
     }
 
     /// Iterates the body's chunks under the server's default limit.
@@ -72,8 +91,14 @@ protocol RequestBodySource: Sendable {
     var declaredLength: Int? { get }
     /// The next chunk, `nil` at the end; throws `payloadTooLarge` once more than `limit` bytes arrived.
     func nextChunk(limit: Int) async throws -> [UInt8]?
+    /// The next chunk, or the end, when it is known without waiting; ``BufferedBodyChunk/needsRead``
+    /// otherwise. Same limit and errors as ``nextChunk(limit:)``.
+    func nextBufferedChunk(limit: Int) throws -> BufferedBodyChunk
     /// Marks the body as refused (too large) without reading it.
     func reject()
+    /// The whole body if every byte of it has been received, `nil` (having read nothing)
+    /// otherwise. Same limit and errors as ``nextChunk(limit:)``.
+    func collectIfReceived(limit: Int) throws -> [UInt8]?
 }
 
 /// A body held in memory.
@@ -94,6 +119,20 @@ final class BufferedBodySource: RequestBodySource {
         }
         if let bytes, bytes.count > limit { throw HTTPError.payloadTooLarge }
         return bytes
+    }
+
+    func nextBufferedChunk(limit: Int) throws -> BufferedBodyChunk {
+        .needsRead
+    }
+
+    func collectIfReceived(limit: Int) throws -> [UInt8]? {
+        let bytes = remaining.withLock { remaining in
+            let bytes = remaining
+            remaining = nil
+            return bytes
+        }
+        if let bytes, bytes.count > limit { throw HTTPError.payloadTooLarge }
+        return bytes ?? []
     }
 
     func reject() {}

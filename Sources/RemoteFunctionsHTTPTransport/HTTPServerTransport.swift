@@ -123,15 +123,27 @@ public final class HTTPServerTransport: ServerTransport, MetricsSource {
 
     private static func serverRequest(_ request: HTTPServerRequest) -> ServerRequest {
         let body = request.body
+        // Sized up front: `map` over a sequence grows the array several times.
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(request.headers.count)
+        for field in request.headers { headers.append((name: field.name, value: field.value)) }
         return ServerRequest(
             method: request.method, path: request.path, query: request.query,
-            headers: request.headers.map { (name: $0.name, value: $0.value) }, remoteAddress: request.remoteAddress,
-            body: ServerRequestBody(collect: { limit in
-                do {
-                    return try await body.collect(upTo: limit)
-                } catch let error as HTTPError where error.status == 413 {
-                    throw ServerRequestBody.TooLarge(limit: limit)
-                }
-            }))
+            headers: headers, remoteAddress: request.remoteAddress,
+            body: ServerRequestBody(
+                collect: { limit in
+                    do {
+                        return try await body.collect(upTo: limit)
+                    } catch let error as HTTPError where error.status == 413 {
+                        throw ServerRequestBody.TooLarge(limit: limit)
+                    }
+                },
+                collectIfReceived: { limit in
+                    do {
+                        return try body.collectIfReceived(upTo: limit)
+                    } catch let error as HTTPError where error.status == 413 {
+                        throw ServerRequestBody.TooLarge(limit: limit)
+                    }
+                }))
     }
 }

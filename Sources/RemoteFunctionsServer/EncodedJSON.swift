@@ -13,7 +13,7 @@ public struct EncodedJSON<Value>: Sendable, Hashable {
 
     /// Encodes `value` with the wire conventions of `RemoteJSON`.
     public init(_ value: Value) throws where Value: Encodable {
-        self.bytes = Array(try WireCoders.encode(value))
+        self.bytes = try WireCoders.encode(value)
     }
 
     /// Encodes `value` when its dynamic type is `Encodable`, for generic code (such as a shared
@@ -21,10 +21,10 @@ public struct EncodedJSON<Value>: Sendable, Hashable {
     /// or encoding fails, in which case each subscriber's stream encodes it (and reports any
     /// failure) as usual.
     public init?(encodingIfPossible value: Value) {
-        guard let encodable = value as? any Encodable, let data = try? WireCoders.encode(encodable) else {
+        guard let encodable = value as? any Encodable, let bytes = try? WireCoders.encode(encodable) else {
             return nil
         }
-        self.bytes = Array(data)
+        self.bytes = bytes
     }
 
     /// The same bytes, as the JSON of `Other`: for a wrapper whose `encode(to:)` encodes exactly

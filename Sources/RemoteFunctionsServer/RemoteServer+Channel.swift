@@ -144,7 +144,7 @@ extension RemoteServer {
             return nil
         }
         do {
-            return try WireCoders.decode(type, from: Data(bytes))
+            return try WireCoders.decode(type, from: bytes)
         } catch {
             await respond(error: error, writer: writer)
             return nil
@@ -174,7 +174,7 @@ extension RemoteServer {
             await respond(error: error, writer: writer)
             return
         }
-        let arguments: Data
+        let arguments: [UInt8]
         do {
             arguments = try WireCoders.encode(body.args ?? .null)
         } catch {

@@ -75,6 +75,8 @@ extension RemoteServer {
     }
 
     private func add(_ id: RemoteFunctionID, _ function: RegisteredFunction) {
+        var function = function
+        function.logger = configuration.logger.with("function", id.rawValue)
         let replaced = functions.withLock { $0.updateValue(function, forKey: id) != nil }
         if replaced {
             configuration.logger.log(.warning, "remote function '\(id)' was registered twice; the last handler wins")

@@ -36,24 +36,40 @@ public struct ServerRequest: Sendable {
 /// without reading it.
 public struct ServerRequestBody: Sendable {
     private let read: @Sendable (Int) async throws -> [UInt8]
+    private let readReceived: (@Sendable (Int) throws -> [UInt8]?)?
 
     /// Creates a body from a function that collects at most `limit` bytes, throwing
-    /// ``TooLarge`` as soon as it knows the body is larger.
-    public init(collect: @escaping @Sendable (_ limit: Int) async throws -> [UInt8]) {
+    /// ``TooLarge`` as soon as it knows the body is larger, and optionally one that returns the
+    /// whole body at once when the transport has already received all of it (`nil`, having read
+    /// nothing, when it has not), which spares a small body an asynchronous read.
+    public init(
+        collect: @escaping @Sendable (_ limit: Int) async throws -> [UInt8],
+        collectIfReceived: (@Sendable (_ limit: Int) throws -> [UInt8]?)? = nil
+    ) {
         self.read = collect
+        self.readReceived = collectIfReceived
     }
 
     /// A body that is already in memory.
     public init(bytes: [UInt8]) {
-        self.read = { limit in
+        let collect: @Sendable (Int) throws -> [UInt8] = { limit in
             guard bytes.count <= limit else { throw TooLarge(limit: limit) }
             return bytes
         }
+        self.read = collect
+        self.readReceived = collect
     }
 
     /// Reads the whole body, throwing ``TooLarge`` when it is longer than `limit` bytes.
     public func collect(upTo limit: Int) async throws -> [UInt8] {
         try await read(limit)
+    }
+
+    /// The whole body when the transport has already received all of it, without waiting;
+    /// `nil` otherwise (nothing has been read: use ``collect(upTo:)``). Throws ``TooLarge`` when
+    /// it is longer than `limit` bytes.
+    public func collectIfReceived(upTo limit: Int) throws -> [UInt8]? {
+        try readReceived?(limit)
     }
 
     /// Thrown when a body is longer than the limit the reader allowed.

@@ -18,6 +18,27 @@ struct UnaryCallTests {
         #expect(response.finished)
     }
 
+    @Test("a body the transport has not received yet is collected asynchronously, with the same result")
+    func streamedBody() async throws {
+        let response = await Exchange(server, "POST", "/_remote/test.echo", body: #"{"n":41}"#, streamedBody: true)
+            .response()
+        #expect(response.status == 200)
+        #expect(response.text == #"{"n":41,"ok":true}"#)
+        let tooLarge = await Exchange(
+            makeTestServer(configuration: .init(maxBodySize: 4, logger: .disabled)), "POST", "/_remote/test.echo",
+            body: #"{"n":41}"#, streamedBody: true
+        ).response()
+        #expect(tooLarge.status == 413)
+    }
+
+    @Test("a body already in memory is taken without an asynchronous read")
+    func receivedBody() throws {
+        let body = ServerRequestBody(bytes: Array("null".utf8))
+        #expect(try body.collectIfReceived(upTo: 4) == Array("null".utf8))
+        #expect(throws: ServerRequestBody.TooLarge.self) { try body.collectIfReceived(upTo: 3) }
+        #expect(try ServerRequestBody(collect: { _ in [] }).collectIfReceived(upTo: 4) == nil)
+    }
+
     @Test("a query answers over GET with percent-encoded args")
     func queryOverGET() async throws {
         let response = await Exchange(server, "GET", "/_remote/test.echo", query: "args=%7B%22n%22%3A7%7D").response()

@@ -52,17 +52,11 @@ final class ServerBodySource: RequestBodySource {
     }
 
     func nextChunk(limit: Int) async throws -> [UInt8]? {
-        let sendContinue = try state.withLock { state throws(HTTPError) -> Bool in
-            if state.complete { return false }
-            if state.failed { throw HTTPError.payloadTooLarge }
-            if expectsContinue && !state.continueSent {
-                state.continueSent = true
-                return true
-            }
-            return false
+        switch try nextBufferedChunk(limit: limit) {
+        case .chunk(let bytes): return bytes
+        case .end: return nil
+        case .needsRead: break
         }
-        if isComplete { return nil }
-        if sendContinue && !writer.hasStarted { connection.channel.enqueue(Self.continueLine) }
         let event: HTTPRequestParser.Event
         do {
             event = try await connection.nextBodyEvent()
@@ -73,6 +67,57 @@ final class ServerBodySource: RequestBodySource {
             markFailed()
             throw error
         }
+        return try chunk(of: event, limit: limit)
+    }
+
+    func nextBufferedChunk(limit: Int) throws -> BufferedBodyChunk {
+        let sendContinue = try state.withLock { state throws(HTTPError) -> Bool in
+            if state.complete { return false }
+            if state.failed { throw HTTPError.payloadTooLarge }
+            if expectsContinue && !state.continueSent {
+                state.continueSent = true
+                return true
+            }
+            return false
+        }
+        if isComplete { return .end }
+        if sendContinue && !writer.hasStarted { connection.channel.enqueue(Self.continueLine) }
+        let event: HTTPRequestParser.Event?
+        do {
+            event = try connection.bufferedBodyEvent()
+        } catch {
+            markFailed()
+            throw HTTPError(status: error.status, message: error.reason)
+        }
+        guard let event else { return .needsRead }
+        guard let bytes = try chunk(of: event, limit: limit) else { return .end }
+        return .chunk(bytes)
+    }
+
+    func collectIfReceived(limit: Int) throws -> [UInt8]? {
+        // Only a `Content-Length` body tells how many bytes are still to come; one waiting for
+        // `100 Continue` takes the regular path, which sends it.
+        guard !expectsContinue, let declaredLength else { return nil }
+        let (complete, failed, received) = state.withLock { ($0.complete, $0.failed, $0.received) }
+        guard !complete, !failed, declaredLength - received <= connection.bufferedByteCount else { return nil }
+        var bytes: [UInt8] = []
+        while true {
+            switch try nextBufferedChunk(limit: limit) {
+            case .chunk(let chunk):
+                if bytes.isEmpty { bytes = chunk } else { bytes.append(contentsOf: chunk) }
+            case .end:
+                return bytes
+            case .needsRead:
+                // Every byte the framing announced was buffered, so the parser cannot need more;
+                // if it does, the request is not what it claimed to be.
+                markFailed()
+                throw HTTPError.badRequest
+            }
+        }
+    }
+
+    /// The chunk a body event carries (`nil` at the end), counted against `limit`.
+    private func chunk(of event: HTTPRequestParser.Event, limit: Int) throws -> [UInt8]? {
         switch event {
         case .body(let bytes):
             let withinLimit = state.withLock { state in

@@ -113,6 +113,17 @@ final class ServerConnection: Sendable {
         }
     }
 
+    /// The number of received bytes the parser has not consumed yet.
+    var bufferedByteCount: Int {
+        parser.withLock { $0.bufferedByteCount }
+    }
+
+    /// The next body event of the current request if the bytes already received hold it,
+    /// without reading (and without suspending).
+    func bufferedBodyEvent() throws(HTTPParseError) -> HTTPRequestParser.Event? {
+        try parser.withLock { parser throws(HTTPParseError) in try parser.next() }
+    }
+
     /// The next body event of the current request, waiting at most the idle timeout for bytes.
     func nextBodyEvent() async throws -> HTTPRequestParser.Event {
         while true {

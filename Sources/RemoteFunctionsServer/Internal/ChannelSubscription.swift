@@ -46,7 +46,7 @@ struct ChannelSubscription: StreamValueWriter {
 
     private func errorFrame(_ error: RemoteError) -> [UInt8] {
         let encoded =
-            (try? WireCoders.encode(error)).map(Array.init)
+            (try? WireCoders.encode(error))
             ?? Array(#"{"code":"internal","message":"internal error"}"#.utf8)
         return Array("event: \(RemoteWire.errorEvent)\ndata: {\"sub\":\"\(name)\",\"error\":".utf8) + encoded
             + Array("}\n\n".utf8)

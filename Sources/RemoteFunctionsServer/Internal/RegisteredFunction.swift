@@ -5,11 +5,11 @@ import RemoteFunctions
 /// function. Arguments arrive as JSON bytes and outputs leave as JSON bytes.
 struct RegisteredFunction: Sendable {
     /// Decodes the arguments, runs the handler and encodes its output.
-    typealias UnaryInvocation = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> Data
+    typealias UnaryInvocation = @Sendable (_ arguments: [UInt8], _ context: RequestContext) async throws -> [UInt8]
     /// Decodes the arguments and does whatever must happen before the first frame (for the sequence
     /// form, building the sequence), so failures there are early errors. Returns what produces the
     /// stream's values.
-    typealias StreamStart = @Sendable (_ arguments: Data, _ context: RequestContext) async throws -> StreamProducer
+    typealias StreamStart = @Sendable (_ arguments: [UInt8], _ context: RequestContext) async throws -> StreamProducer
     /// Produces the stream's values into a sink, returning at the normal end.
     typealias StreamBody = @Sendable (_ sink: StreamEventSink) async throws -> Void
 
@@ -23,4 +23,7 @@ struct RegisteredFunction: Sendable {
     let invocation: Invocation
     /// A stream's declared overflow policy; a channel subscription's buffer applies it.
     var overflow: StreamOverflowPolicy = .bounded(256)
+    /// The server's logger with the function's id as metadata, made once at registration rather
+    /// than on every call.
+    var logger: RemoteLogger = .disabled
 }

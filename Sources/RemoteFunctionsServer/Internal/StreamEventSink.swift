@@ -19,7 +19,7 @@ final class StreamEventSink: Sendable {
             json = encoded.bytes
         } else {
             do {
-                json = Array(try WireCoders.encode(item.element))
+                json = try WireCoders.encode(item.element)
             } catch {
                 throw RemoteError(.internal, "a stream value could not be encoded")
             }

@@ -1,23 +1,20 @@
 import Foundation
 import RemoteFunctions
 
-/// One encoder and one decoder configured by `RemoteJSON`, created once and shared: creating
-/// them per call costs more than encoding a small value. Foundation's `JSONEncoder` and
-/// `JSONDecoder` are safe to use from several threads at once (their options are immutable here).
+/// The server's JSON coding: `RemoteFunctions`' wire coders (a byte-level fast path with
+/// Foundation's `JSONEncoder`/`JSONDecoder` configured by `RemoteJSON` behind it), with decoding
+/// failures turned into `invalid_argument` errors.
 enum WireCoders {
-    private static let encoder = RemoteJSON.makeEncoder()
-    private static let decoder = RemoteJSON.makeDecoder()
-
     /// Encodes like `RemoteJSON.encode`.
-    static func encode(_ value: some Encodable) throws -> Data {
-        try encoder.encode(value)
+    static func encode(_ value: some Encodable) throws -> [UInt8] {
+        try WireJSON.encode(value)
     }
 
     /// Decodes like `RemoteJSON.decode`: an empty body is `null`, and a failure is
     /// `invalid_argument` naming the path of the bad field.
-    static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws(RemoteError) -> Value {
+    static func decode<Value: Decodable>(_ type: Value.Type, from bytes: [UInt8]) throws(RemoteError) -> Value {
         do {
-            return try decoder.decode(type, from: data.isEmpty ? Data("null".utf8) : data)
+            return try WireJSON.decode(type, from: bytes.isEmpty ? Array("null".utf8) : bytes)
         } catch let error as DecodingError {
             throw RemoteError(.invalidArgument, RemoteJSON.describe(error))
         } catch {

@@ -7,14 +7,24 @@ struct Exchange: Sendable {
     let recorder: ResponseRecorder
     let task: Task<Void, Never>
 
+    /// With `streamedBody`, the body can only be collected asynchronously (as from a transport
+    /// that has not received it yet); otherwise it is in memory.
     init(
         _ server: RemoteServer, _ method: String, _ path: String, query: String? = nil,
-        headers: [(name: String, value: String)] = [], body: String? = nil
+        headers: [(name: String, value: String)] = [], body: String? = nil, streamedBody: Bool = false
     ) {
         let recorder = ResponseRecorder()
+        let bytes = Array((body ?? "").utf8)
+        let requestBody =
+            streamedBody
+            ? ServerRequestBody(collect: { limit in
+                guard bytes.count <= limit else { throw ServerRequestBody.TooLarge(limit: limit) }
+                return bytes
+            })
+            : ServerRequestBody(bytes: bytes)
         let request = ServerRequest(
             method: method, path: path, query: query, headers: headers, remoteAddress: "127.0.0.1:5000",
-            body: ServerRequestBody(bytes: Array((body ?? "").utf8)))
+            body: requestBody)
         self.recorder = recorder
         self.task = Task { await server.handle(request, writer: recorder) }
     }

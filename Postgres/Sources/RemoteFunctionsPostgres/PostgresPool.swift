@@ -113,7 +113,10 @@ public final class PostgresPool: Sendable {
                     run: { connection in
                         guard ticket.start(cancelRequest: connection.makeCancelRequest()) else { return false }
                         ticket.finish(Swift.Result { try body(connection) })
-                        return ticket.sentCancelRequest
+                        guard ticket.sentCancelRequest else { return false }
+                        // A cancel sent after the statement ended must not reach the next job's.
+                        ticket.waitUntilCancelRequestSent()
+                        return true
                     },
                     fail: { error in ticket.fail(error) })
                 if !queue.enqueue(job) {

@@ -22,6 +22,8 @@ final class PostgresJobTicket<Result: Sendable>: Sendable {
 
     private let state = Mutex<State?>(nil)
     private let cancelSent = Atomic(false)
+    /// Signalled once the cancel request has been sent.
+    private let cancelRequestSent = DispatchSemaphore(value: 0)
 
     /// Stores the continuation; resumes it at once with `CancellationError` when the task was
     /// cancelled before (``cancel()`` came first).
@@ -79,7 +81,11 @@ final class PostgresJobTicket<Result: Sendable>: Sendable {
             case .waiting(let continuation):
                 state = .finished
                 return .resume(continuation)
-            case .running(_, let request?):
+            case .running(let continuation, let request?):
+                // Marked under the lock, so the job's end (``finish(_:)`` then
+                // ``sentCancelRequest``) either sees it and waits for the request, or came first.
+                cancelSent.store(true, ordering: .releasing)
+                state = .running(continuation, nil)
                 return .cancelStatement(request)
             case .running(_, nil), .cancelledBeforeStart, .finished:
                 return .none
@@ -92,10 +98,19 @@ final class PostgresJobTicket<Result: Sendable>: Sendable {
             continuation.resume(throwing: CancellationError())
         case .cancelStatement(let request):
             // Blocking (a short exchange with the server), so it runs on its own thread rather
-            // than in the cancelling task.
-            cancelSent.store(true, ordering: .releasing)
-            let thread = Thread { request.send() }
+            // than in the cancelling task; the pool thread waits for it before its next job.
+            let sent = cancelRequestSent
+            let thread = Thread {
+                request.send()
+                sent.signal()
+            }
             thread.start()
         }
+    }
+
+    /// Blocks (on the pool thread, after the job) until the cancel request that ``cancel()``
+    /// started has been taken by the server. Call only when ``sentCancelRequest`` is `true`.
+    func waitUntilCancelRequestSent() {
+        cancelRequestSent.wait()
     }
 }

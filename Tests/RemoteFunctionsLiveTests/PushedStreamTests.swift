@@ -225,4 +225,34 @@ struct PushedStreamTests {
         }
         await client.shutdown()
     }
+
+    @Test("a client that stops reading a pushed stream is cut at the write timeout and its subscription released")
+    func stalledClientIsCut() async throws {
+        struct Large: Codable, Sendable {
+            var n: Int
+            var padding: String
+        }
+        let stream = RemoteStream<Empty, Large>("test.large", overflow: .latest)
+        let broadcast = Broadcast<Large>(overflow: .latest)
+        let server = RemoteServer(configuration: .init(logger: .disabled))
+        server.register(stream) { _, _ in broadcast.subscribe() }
+        let transport = HTTPServerTransport(
+            configuration: HTTPServerConfiguration(writeTimeout: .milliseconds(300)))
+        try await withRemoteServer(server, transport: transport) { url in
+            let slow = try RawSocketSubscriber(url: url, path: "/_remote/test.large")
+            defer { slow.close() }
+            try await SlowSocketSubscriberTests.waitUntil("the subscriber") { broadcast.subscriberCount == 1 }
+            // 256 KiB values fill the never-reading socket's buffers and then the server's outbound
+            // buffer; from then on nothing moves, and the write timeout closes the connection.
+            let padding = String(repeating: "x", count: 256 * 1024)
+            var n = 0
+            try await SlowSocketSubscriberTests.waitUntil("the stalled connection to be cut") {
+                n += 1
+                _ = try? broadcast.publish(Large(n: n, padding: padding))
+                return broadcast.subscriberCount == 0
+            }
+            #expect(server.openStreamCount == 0)
+            #expect(broadcast.metrics.skippedCount > 0, "the stalled subscriber skipped values first")
+        }
+    }
 }

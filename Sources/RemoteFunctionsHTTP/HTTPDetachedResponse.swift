@@ -27,6 +27,17 @@ public final class HTTPDetachedResponse: Sendable {
         writer.channel.addCloseHandler(onClose)
     }
 
+    /// Runs `work` on the thread of the connection's event loop: at once when called there, soon
+    /// otherwise (writes made there are batched into one system call per loop iteration).
+    public func execute(_ work: @escaping @Sendable () -> Void) {
+        let loop = writer.channel.loop
+        if loop.isCurrent {
+            work()
+        } else {
+            loop.execute(work)
+        }
+    }
+
     /// Whether the outbound buffer is below its high-water mark. When it is not, the writable
     /// handler runs once the buffer has drained.
     public func hasRoom() -> Bool {

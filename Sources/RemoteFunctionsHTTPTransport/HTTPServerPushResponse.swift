@@ -20,4 +20,8 @@ struct HTTPServerPushResponse: ServerPushResponse {
     func finish() {
         response.finish()
     }
+
+    func execute(_ work: @escaping @Sendable () -> Void) {
+        response.execute(work)
+    }
 }

@@ -55,11 +55,6 @@ public final class HTTPDetachedResponse: Sendable {
         writer.finishDetached()
     }
 
-    /// Closes the connection at once, dropping what is queued.
-    public func abort() {
-        writer.channel.abort()
-    }
-
     /// Whether the connection has closed.
     public var isClosed: Bool { writer.channel.isClosed }
 

@@ -34,10 +34,8 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         var resume: CheckedContinuation<Element?, any Error>?
         /// Whether the termination callback must run now.
         var terminated: Bool
-        /// Whether the buffer went from nothing to read to a value with no reader waiting. (An
-        /// overflow needs a full buffer, which was readable already.)
-        var becameReadable = false
-        /// The readable handler to call, when `becameReadable`.
+        /// The readable handler to call: the buffer went from nothing to read to a value with no
+        /// reader waiting. (An overflow needs a full buffer, which was readable already.)
         var readable: (@Sendable () -> Void)?
     }
 
@@ -46,9 +44,7 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         var waiter: CheckedContinuation<Element?, any Error>?
         var error: (any Error)?
         var terminated: Bool
-        /// Whether the end became readable with no reader waiting.
-        var becameReadable = false
-        /// The readable handler to call, when `becameReadable`.
+        /// The readable handler to call: the end became readable with no reader waiting.
         var readable: (@Sendable () -> Void)?
     }
 
@@ -100,10 +96,7 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         }
         if count < capacity {
             storage.append(element)
-            let becameReadable = count == 1
-            return PushAction(
-                result: .buffered, terminated: false, becameReadable: becameReadable,
-                readable: becameReadable ? readableHandler : nil)
+            return PushAction(result: .buffered, terminated: false, readable: count == 1 ? readableHandler : nil)
         }
         if replacesWhenFull {
             // `.latest`: capacity is 1, so the single unread value is the one replaced.
@@ -157,7 +150,7 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         }
         let wasEmpty = count == 0
         phase = .finishing(error: error)
-        return EndAction(terminated: true, becameReadable: wasEmpty, readable: wasEmpty ? readableHandler : nil)
+        return EndAction(terminated: true, readable: wasEmpty ? readableHandler : nil)
     }
 
     /// The consumer is gone: drop everything.

@@ -38,7 +38,7 @@ public struct ParticipantsLiveStream: AsyncSequence, Sendable {
     }
 }
 
-extension ParticipantsLiveStream: PollableStreamSource {
+extension ParticipantsLiveStream: EncodedStreamSource {
     /// Calls `handler` when an update can be read and nobody waits in `next()`.
     public func setReadableHandler(_ handler: @escaping @Sendable () -> Void) {
         subscription.setReadableHandler(handler)
@@ -51,6 +51,12 @@ extension ParticipantsLiveStream: PollableStreamSource {
         case .empty: return .empty
         case .finished: return .finished
         }
+    }
+
+    /// The next update if one is ready, as encoded once for every viewer (a state's JSON is its
+    /// update's).
+    public func pollEncoded() throws -> EncodedStreamPoll {
+        try subscription.pollEncoded()
     }
 
     /// Leaves the live query.

@@ -13,9 +13,15 @@
 /// handlers run outside any lock, on a loop thread or on the thread of the call that noticed.
 public final class HTTPDetachedResponse: Sendable {
     private let writer: HTTPResponseWriter
+    // Held directly, not through the writer: a fan-out to many responses touches one object less
+    // (one cache miss less) per response.
+    private let channel: SocketChannel
+    private let loop: EventLoop
 
     init(writer: HTTPResponseWriter) {
         self.writer = writer
+        self.channel = writer.channel
+        self.loop = channel.loop
     }
 
     /// Sets what runs when the connection closes (once; at once if it is closed already) and what
@@ -23,14 +29,13 @@ public final class HTTPDetachedResponse: Sendable {
     public func setHandlers(
         onWritable: @escaping @Sendable () -> Void, onClose: @escaping @Sendable () -> Void
     ) {
-        writer.channel.setWritableHandler(onWritable)
-        writer.channel.addCloseHandler(onClose)
+        channel.setWritableHandler(onWritable)
+        channel.addCloseHandler(onClose)
     }
 
     /// Runs `work` on the thread of the connection's event loop: at once when called there, soon
     /// otherwise (writes made there are batched into one system call per loop iteration).
     public func execute(_ work: @escaping @Sendable () -> Void) {
-        let loop = writer.channel.loop
         if loop.isCurrent {
             work()
         } else {
@@ -41,7 +46,7 @@ public final class HTTPDetachedResponse: Sendable {
     /// Whether the outbound buffer is below its high-water mark. When it is not, the writable
     /// handler runs once the buffer has drained.
     public func hasRoom() -> Bool {
-        writer.channel.hasRoomOrArmWritableHandler()
+        channel.hasRoomOrArmWritableHandler()
     }
 
     /// Queues `bytes` as body; returns `false` once the response or the connection has ended.
@@ -56,8 +61,8 @@ public final class HTTPDetachedResponse: Sendable {
     }
 
     /// Whether the connection has closed.
-    public var isClosed: Bool { writer.channel.isClosed }
+    public var isClosed: Bool { channel.isClosed }
 
     /// The bytes queued and not yet taken by the kernel.
-    public var bufferedByteCount: Int { writer.channel.outboundByteCount }
+    public var bufferedByteCount: Int { channel.outboundByteCount }
 }

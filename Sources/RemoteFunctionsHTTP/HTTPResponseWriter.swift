@@ -179,12 +179,31 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     /// ``HTTPDetachedResponse/send(_:)``: frames and queues `bytes` whatever the buffer holds.
     func sendDetached(_ bytes: [UInt8]) -> Bool {
         if bytes.isEmpty { return !channel.isClosed }
-        let output = state.withLock { state -> [UInt8]? in
+        let framing = state.withLock { state -> (chunked: Bool, suppressed: Bool)? in
+            // `detach()` left the phase at `.streaming`; `finishDetached()` moves it on.
             guard case .streaming = state.phase else { return nil }
-            return try? frame(bytes, &state)
+            if !state.bodySuppressed { state.bodyBytesSent += bytes.count }
+            return (state.chunked, state.bodySuppressed)
         }
-        guard let output, !channel.isClosed else { return false }
-        channel.enqueue(output)
+        guard let framing, !channel.isClosed else { return false }
+        if framing.suppressed { return true }
+        if !framing.chunked {
+            channel.enqueue(head: UnsafeRawBufferPointer(start: nil, count: 0), body: bytes, tail: UnsafeRawBufferPointer(start: nil, count: 0))
+            return true
+        }
+        // The chunk's size line and its closing CRLF are built on the stack, so the bytes themselves
+        // (often shared by every subscriber of a broadcast) are neither copied nor reallocated.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { sizeLine in
+            var length = 0
+            Self.writeHex(bytes.count, into: sizeLine, length: &length)
+            sizeLine[length] = 13
+            sizeLine[length + 1] = 10
+            Self.crlf.withUnsafeBytes { crlf in
+                channel.enqueue(
+                    head: UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(sizeLine)[0..<(length + 2)]),
+                    body: bytes, tail: crlf)
+            }
+        }
         return true
     }
 
@@ -264,6 +283,18 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
             guard case .headPending(let head) = state.phase else { return }
             state.phase = .streaming
             channel.enqueue(head)
+        }
+    }
+
+    /// Writes `value` in hexadecimal at the start of `buffer` (16 bytes at most) and sets `length`.
+    private static func writeHex(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, length: inout Int) {
+        var shift = (Int.bitWidth - value.leadingZeroBitCount + 3) / 4 * 4 - 4
+        if shift < 0 { shift = 0 }
+        length = 0
+        while shift >= 0 {
+            buffer[length] = hexDigits[(value >> shift) & 0xF]
+            length += 1
+            shift -= 4
         }
     }
 

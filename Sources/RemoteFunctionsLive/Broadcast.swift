@@ -19,7 +19,7 @@ import Synchronization
 public final class Broadcast<Value: Encodable & Sendable>: Sendable {
     private struct State {
         var nextID: UInt64 = 0
-        var subscribers: [UInt64: SubscriberBuffer<StreamItem<Value>>] = [:]
+        var subscribers: [UInt64: LiveSubscriber] = [:]
     }
 
     /// The policy of every subscriber's buffer.
@@ -37,13 +37,13 @@ public final class Broadcast<Value: Encodable & Sendable>: Sendable {
     /// A new subscriber, which receives every value published from now on. It leaves when its
     /// reader goes away (or ``LiveSubscription/cancel()`` is called).
     public func subscribe() -> LiveSubscription<Value> {
-        let buffer = state.withLock { state -> SubscriberBuffer<StreamItem<Value>> in
+        let buffer = state.withLock { state -> SubscriberBuffer<LiveItem> in
             state.nextID += 1
             let id = state.nextID
-            let buffer = SubscriberBuffer<StreamItem<Value>>(policy: overflow) { [weak self] in
+            let buffer = SubscriberBuffer<LiveItem>(policy: overflow) { [weak self] in
                 self?.remove(id)
             }
-            state.subscribers[id] = buffer
+            state.subscribers[id] = LiveSubscriber(buffer: buffer)
             return buffer
         }
         metrics.subscribersAdded(1)
@@ -60,19 +60,9 @@ public final class Broadcast<Value: Encodable & Sendable>: Sendable {
         } catch {
             throw RemoteError(.internal, "internal error")
         }
-        let item = StreamItem(value, encoded: encoded, cursor: cursor)
+        let item = LiveItem(value, cursor: cursor, encoded: encoded)
         let subscribers = state.withLock { Array($0.subscribers.values) }
-        var skipped = 0
-        var overflowed = 0
-        for subscriber in subscribers {
-            switch subscriber.push(item) {
-            case .replaced: skipped += 1
-            case .overflowed: overflowed += 1
-            case .delivered, .buffered, .dropped: break
-            }
-        }
-        metrics.skipped(skipped)
-        metrics.endedByBound(overflowed)
+        LiveSubscriber.deliver(item, to: subscribers, metrics: metrics)
         return subscribers.count
     }
 

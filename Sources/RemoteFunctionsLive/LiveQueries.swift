@@ -61,7 +61,7 @@ public final class LiveQueries: Sendable {
         evaluate: @escaping @Sendable () async throws -> Value
     ) -> LiveSubscription<Value> {
         let registryKey = RegistryKey(key: key, valueType: ObjectIdentifier(Value.self))
-        let buffer = queries.withLock { queries -> SubscriberBuffer<StreamItem<Value>> in
+        let buffer = queries.withLock { queries -> SubscriberBuffer<LiveItem> in
             if let existing = queries[registryKey] as? LiveQuery<Value>,
                 let buffer = existing.addSubscriber(overflow: overflow, filter: filter)
             {
@@ -78,7 +78,7 @@ public final class LiveQueries: Sendable {
             query.start()
             if let buffer { return buffer }
             // Unreachable: a query that has not started cannot have stopped.
-            let ended = SubscriberBuffer<StreamItem<Value>>(policy: overflow)
+            let ended = SubscriberBuffer<LiveItem>(policy: overflow)
             ended.finish(throwing: RemoteError(.internal, "internal error"))
             return ended
         }

@@ -13,19 +13,19 @@ public struct LiveSubscription<Value: Sendable>: AsyncSequence, Sendable {
     /// The stream ends with a ``RemoteError``.
     public typealias Failure = any Error
 
-    let lifetime: ConsumerLifetime<StreamItem<Value>>
+    let lifetime: ConsumerLifetime<LiveItem>
     let metrics: LiveMetrics
 
     /// Reads the values one by one.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let lifetime: ConsumerLifetime<StreamItem<Value>>
+        let lifetime: ConsumerLifetime<LiveItem>
         let metrics: LiveMetrics
 
         /// The next value; `nil` once the subscription has ended or its reader was cancelled.
         public mutating func next() async throws -> StreamItem<Value>? {
-            let item = try await lifetime.buffer.next()
-            if item != nil { metrics.deliveredOne() }
-            return item
+            guard let item = try await lifetime.buffer.next() else { return nil }
+            metrics.deliveredOne()
+            return try item.streamItem(as: Value.self)
         }
     }
 

@@ -34,7 +34,7 @@ public struct EncodedJSON<Value>: Sendable, Hashable {
         EncodedJSON<Other>(bytes: bytes)
     }
 
-    private init(bytes: [UInt8]) {
+    init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 }

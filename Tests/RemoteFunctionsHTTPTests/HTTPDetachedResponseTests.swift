@@ -103,25 +103,35 @@ struct HTTPDetachedResponseTests {
             try await connection.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(await inbox.arrived.wait())
             let response = try #require(inbox.first)
-            let chunk = [UInt8](repeating: 0x61, count: 4096)
-            var sent = 0
+            // Chunks of varying sizes and contents, so that the socket's partial writes split chunk
+            // size lines, bodies and trailers at every kind of place.
+            var body: [UInt8] = []
+            var index = 0
             // The kernel's buffers take some; then the outbound buffer fills to the mark.
             while response.hasRoom() {
+                let chunk = [UInt8](repeating: UInt8(0x61 + index % 26), count: 4000 + index % 97)
                 response.send(chunk)
-                sent += chunk.count
-                #expect(sent < 64 * 1024 * 1024, "the buffer never filled")
-                if sent >= 64 * 1024 * 1024 { return }
+                body += chunk
+                index += 1
+                #expect(body.count < 64 * 1024 * 1024, "the buffer never filled")
+                if body.count >= 64 * 1024 * 1024 { return }
             }
             #expect(response.bufferedByteCount >= 64 * 1024)
-            #expect(response.bufferedByteCount < 64 * 1024 + chunk.count + 64)
+            #expect(response.bufferedByteCount < 64 * 1024 + 4096 + 64)
             #expect(!writable.isRaised)
             // Reading drains the buffer; the handler runs once it is down to the low-water mark.
             let reader = Task { try await connection.readUntilClosed() }
             #expect(await writable.wait(), "the writable handler never ran")
             #expect(response.hasRoom())
+            response.send(Array("end".utf8))
+            body += Array("end".utf8)
             response.finish()
-            let received = try await reader.value
-            #expect((received?.count ?? 0) > sent, "everything sent arrived")
+            let received = String(decoding: try #require(try await reader.value), as: UTF8.self)
+            let start = try #require(received.range(of: "\r\n\r\n")).upperBound
+            let decoded = Self.dechunk(String(received[start...]))
+            let intact = decoded == String(decoding: body, as: UTF8.self)
+            #expect(intact, "every byte arrived, in order (\(decoded.utf8.count) of \(body.count) bytes)")
+            #expect(received.hasSuffix("0\r\n\r\n"))
             connection.close()
         }
     }

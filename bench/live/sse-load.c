@@ -281,6 +281,13 @@ int main(int argc, char **argv) {
     if (missing > 0)
         fprintf(stderr, "sse-load: %zu of %ld (subscriber, change) latencies received\n", latency_count,
                 (long)subscriber_count * changes);
+    if (stats && latency_count > 0) {
+        fprintf(stderr, "sse-load: latency percentiles (ms):");
+        double fractions[] = {0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99};
+        for (size_t i = 0; i < sizeof fractions / sizeof *fractions; i++)
+            fprintf(stderr, " p%g=%.1f", fractions[i] * 100, latencies[(size_t)((double)(latency_count - 1) * fractions[i])]);
+        fprintf(stderr, "\n");
+    }
     if (stats)
         fprintf(stderr, "sse-load: client CPU %.2f µs per received event (%.3f s for %ld)\n",
                 delivered > 0 ? own_cpu * 1e6 / (double)delivered : 0.0, own_cpu, delivered);

@@ -490,6 +490,67 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         resumptions.run()
     }
 
+    /// Queues `head`, `body` and `tail`, in that order and without waiting for room, like
+    /// ``enqueue(_:)``. When nothing is queued before them they are sent at once in one system call,
+    /// from whichever thread calls, and only what the socket does not take is copied into the
+    /// outbound buffer: a body shared by many connections (a broadcast event) is then never copied.
+    func enqueue(head: UnsafeRawBufferPointer, body: [UInt8], tail: UnsafeRawBufferPointer) {
+        var resumptions = Resumptions()
+        body.withUnsafeBytes { body in
+            state.withLock { state in
+                guard !state.closed else { return }
+                var sent = 0
+                if state.outboundCount == 0 && !state.connecting {
+                    let fd = state.fd
+                    let result = withUnsafeTemporaryAllocation(of: iovec.self, capacity: 3) { parts in
+                        parts[0] = Self.ioVector(head)
+                        parts[1] = Self.ioVector(body)
+                        parts[2] = Self.ioVector(tail)
+                        return Result { () throws(SystemError) -> IOResult in
+                            try Syscall.sendNonBlocking(fd, gathering: parts)
+                        }
+                    }
+                    switch result {
+                    case .failure(let error):
+                        markClosed(&state, failure: error)
+                        collectAll(&state, &resumptions)
+                        return
+                    case .success(.transferred(let count)):
+                        sent = count
+                    case .success:
+                        break
+                    }
+                }
+                if sent == head.count + body.count + tail.count { return }
+                state.outbound.reserveCapacity(state.outbound.count + head.count + body.count + tail.count - sent)
+                Self.append(head, skipping: &sent, to: &state.outbound)
+                Self.append(body, skipping: &sent, to: &state.outbound)
+                Self.append(tail, skipping: &sent, to: &state.outbound)
+                if state.writeStalledSince == nil { state.writeStalledSince = .now }
+                state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
+                // The socket took less than offered (or bytes were queued already): wait for it to
+                // drain rather than try again at the end of the loop iteration.
+                updateInterest(&state)
+                if state.closed { collectAll(&state, &resumptions) }
+            }
+        }
+        resumptions.run()
+    }
+
+    private static func ioVector(_ bytes: UnsafeRawBufferPointer) -> iovec {
+        iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
+    }
+
+    /// Appends what is left of `part` once `skipped` bytes (counted across parts) have been sent.
+    private static func append(_ part: UnsafeRawBufferPointer, skipping skipped: inout Int, to outbound: inout [UInt8]) {
+        if skipped >= part.count {
+            skipped -= part.count
+            return
+        }
+        outbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: part[skipped...]))
+        skipped = 0
+    }
+
     /// Waits until a non-blocking `connect` has completed.
     func waitUntilConnected() async throws {
         try await withTaskCancellationHandler {

@@ -59,6 +59,25 @@ enum Syscall {
         }
     }
 
+    /// Sends the buffers `parts` points to, in order, in one call (`sendmsg`), without blocking and
+    /// without raising `SIGPIPE`.
+    static func sendNonBlocking(_ fd: Int32, gathering parts: UnsafeMutableBufferPointer<iovec>) throws(SystemError)
+        -> IOResult
+    {
+        var message = msghdr()
+        message.msg_iov = parts.baseAddress
+        message.msg_iovlen = numericCast(parts.count)
+        while true {
+            let count = sendmsg(fd, &message, PlatformShims.sendFlags)
+            if count > 0 { return .transferred(count) }
+            if count == 0 { return .wouldBlock }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return .wouldBlock }
+            throw SystemError(operation: "sendmsg", errno: code)
+        }
+    }
+
     /// Closes a descriptor. `EINTR` is not retried (POSIX leaves the descriptor state unspecified and
     /// Linux always releases it).
     static func closeDescriptor(_ fd: Int32) {

@@ -13,7 +13,8 @@ protocol LiveQueryEntry: AnyObject, Sendable {
 ///
 /// Evaluations of one query never overlap: a change that arrives while one runs only marks it
 /// for exactly one more run, which starts after the fan-out, so the final state is never missed.
-/// The fan-out pushes into each subscriber's buffer without awaiting anyone.
+/// The fan-out pushes into each subscriber's buffer without awaiting anyone; everything done per
+/// subscriber is non-generic (see ``LiveItem``).
 final class LiveQuery<Value: Equatable & Sendable>: LiveQueryEntry, ChangeListener {
     let key: LiveQueryKey
     let listenerID: UInt64
@@ -62,14 +63,15 @@ final class LiveQuery<Value: Equatable & Sendable>: LiveQueryEntry, ChangeListen
     /// no continuation and runs no callback.
     func addSubscriber(
         overflow: StreamOverflowPolicy, filter: (@Sendable (Value) -> Bool)?
-    ) -> SubscriberBuffer<StreamItem<Value>>? {
-        let buffer: SubscriberBuffer<StreamItem<Value>>? = state.withLock { state in
+    ) -> SubscriberBuffer<LiveItem>? {
+        let filter = LiveSubscriber.filter(filter)
+        let buffer: SubscriberBuffer<LiveItem>? = state.withLock { state in
             let id = state.makeSubscriberID()
-            let buffer = SubscriberBuffer<StreamItem<Value>>(policy: overflow) { [weak self] in
+            let buffer = SubscriberBuffer<LiveItem>(policy: overflow) { [weak self] in
                 self?.subscriberLeft(id: id)
             }
-            guard state.add(.init(buffer: buffer, filter: filter), id: id) else { return nil }
-            if let latest = state.latest, filter?(latest.element) ?? true {
+            guard state.add(LiveSubscriber(buffer: buffer, filter: filter), id: id) else { return nil }
+            if let latest = state.latest, filter?(latest) ?? true {
                 buffer.push(latest)
             }
             return buffer
@@ -114,24 +116,9 @@ final class LiveQuery<Value: Equatable & Sendable>: LiveQueryEntry, ChangeListen
             // update below. The value is encoded once here instead of once per subscriber.
             let encoded = state.withLock { $0.isNew(value) } ? EncodedJSON(encodingIfPossible: value) : nil
             if let (item, targets) = state.withLock({ $0.evaluated(value, cursor: current, encoded: encoded) }) {
-                fanOut(item, to: targets)
+                LiveSubscriber.deliver(item, to: targets, metrics: metrics)
             }
         } while state.withLock({ $0.evaluationEnded() })
-    }
-
-    private func fanOut(_ item: StreamItem<Value>, to targets: [LiveQueryState<Value>.Subscriber]) {
-        var skipped = 0
-        var overflowed = 0
-        for subscriber in targets {
-            if let filter = subscriber.filter, !filter(item.element) { continue }
-            switch subscriber.buffer.push(item) {
-            case .replaced: skipped += 1
-            case .overflowed: overflowed += 1
-            case .delivered, .buffered, .dropped: break
-            }
-        }
-        metrics.skipped(skipped)
-        metrics.endedByBound(overflowed)
     }
 
     private func fail(with error: any Error) {

@@ -4,12 +4,6 @@ import RemoteFunctionsServer
 /// evaluation is running. Pure transitions; the ``LiveQuery`` acts on their results after
 /// unlocking.
 struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
-    /// One subscriber: its buffer and its optional resume filter.
-    struct Subscriber {
-        var buffer: SubscriberBuffer<StreamItem<Value>>
-        var filter: (@Sendable (Value) -> Bool)?
-    }
-
     enum Phase {
         /// No evaluation running; the value is up to date with the last change seen.
         case idle
@@ -20,12 +14,14 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
         case stopped
     }
 
-    private(set) var subscribers: [UInt64: Subscriber] = [:]
+    private(set) var subscribers: [UInt64: LiveSubscriber] = [:]
     private var nextSubscriberID: UInt64 = 1
     /// Created evaluating: the first evaluation starts with the query.
     private(set) var phase = Phase.evaluating(rerun: false)
-    /// The last value and its cursor, given at once to new subscribers.
-    private(set) var latest: StreamItem<Value>?
+    /// The last value, compared with each new one.
+    private var latestValue: Value?
+    /// The last value as delivered, given at once to new subscribers.
+    private(set) var latest: LiveItem?
     /// The running evaluation, cancelled when the query stops.
     var task: Task<Void, Never>?
 
@@ -40,7 +36,7 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
     }
 
     /// Adds a subscriber; `false` when the query has stopped.
-    mutating func add(_ subscriber: Subscriber, id: UInt64) -> Bool {
+    mutating func add(_ subscriber: LiveSubscriber, id: UInt64) -> Bool {
         guard !isStopped else { return false }
         subscribers[id] = subscriber
         return true
@@ -55,7 +51,7 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
 
     /// Whether `value` differs from the last value delivered (so it is worth encoding).
     func isNew(_ value: Value) -> Bool {
-        latest?.element != value
+        latestValue != value
     }
 
     /// A change reached the query. Returns whether an evaluation must start now.
@@ -76,9 +72,10 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
     /// differs from the last one, `nil` when nothing changed or the query stopped.
     mutating func evaluated(
         _ value: Value, cursor: String?, encoded: EncodedJSON<Value>?
-    ) -> (item: StreamItem<Value>, targets: [Subscriber])? {
-        guard !isStopped, latest?.element != value else { return nil }
-        let item = encoded.map { StreamItem(value, encoded: $0, cursor: cursor) } ?? StreamItem(value, cursor: cursor)
+    ) -> (item: LiveItem, targets: [LiveSubscriber])? {
+        guard !isStopped, latestValue != value else { return nil }
+        let item = LiveItem(value, cursor: cursor, encoded: encoded)
+        latestValue = value
         latest = item
         return (item, Array(subscribers.values))
     }
@@ -101,7 +98,7 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
 
     /// The evaluation failed: the query stops. Returns the subscribers to end, or `nil` when it
     /// had already stopped.
-    mutating func fail() -> [Subscriber]? {
+    mutating func fail() -> [LiveSubscriber]? {
         guard !isStopped else { return nil }
         phase = .stopped
         task = nil

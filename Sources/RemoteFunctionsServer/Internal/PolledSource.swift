@@ -2,7 +2,7 @@ import Foundation
 import RemoteFunctions
 
 /// A ``PollableStreamSource`` with its element type erased: it hands out ready-made
-/// `event: next` frames.
+/// `event: next` frames (an ``EncodedStreamSource``'s own, shared by every reader).
 struct PolledSource: Sendable {
     /// What ``next()`` found.
     enum Next {
@@ -17,6 +17,17 @@ struct PolledSource: Sendable {
 
     init<Source: PollableStreamSource>(_ source: Source) where Source.Value: Encodable {
         setReadableHandler = { source.setReadableHandler($0) }
+        cancel = { source.cancel() }
+        if let encodedSource = source as? any EncodedStreamSource {
+            next = {
+                switch try encodedSource.pollEncoded() {
+                case .item(let item): return .frame(item.frame)
+                case .empty: return .empty
+                case .finished: return .finished
+                }
+            }
+            return
+        }
         next = {
             switch try source.poll() {
             case .item(let item):
@@ -37,6 +48,5 @@ struct PolledSource: Sendable {
                 return .finished
             }
         }
-        cancel = { source.cancel() }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The rest of a streamed response after ``HTTPResponseWriter/detach()``: written without
 /// suspending, from any thread, with no task behind it.
 ///
@@ -18,10 +20,16 @@ public final class HTTPDetachedResponse: Sendable {
     private let channel: SocketChannel
     private let loop: EventLoop
 
-    init(writer: HTTPResponseWriter) {
+    private let chunked: Bool
+    private let bodySuppressed: Bool
+    private let finished = Atomic(false)
+
+    init(writer: HTTPResponseWriter, chunked: Bool, bodySuppressed: Bool) {
         self.writer = writer
         self.channel = writer.channel
         self.loop = channel.loop
+        self.chunked = chunked
+        self.bodySuppressed = bodySuppressed
     }
 
     /// Sets what runs when the connection closes (once; at once if it is closed already) and what
@@ -52,11 +60,28 @@ public final class HTTPDetachedResponse: Sendable {
     /// Queues `bytes` as body; returns `false` once the response or the connection has ended.
     @discardableResult
     public func send(_ bytes: [UInt8]) -> Bool {
-        writer.sendDetached(bytes)
+        if finished.load(ordering: .acquiring) { return false }
+        if bytes.isEmpty || bodySuppressed { return !channel.isClosed }
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        if !chunked { return channel.enqueue(head: none, body: bytes, tail: none) }
+        // The chunk's size line is built on the stack, so the bytes themselves (often shared by
+        // every subscriber of a broadcast) are neither copied nor reallocated.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { sizeLine in
+            var length = 0
+            HTTPResponseWriter.writeHex(bytes.count, into: sizeLine, length: &length)
+            sizeLine[length] = 13
+            sizeLine[length + 1] = 10
+            return HTTPResponseWriter.crlf.withUnsafeBytes { crlf in
+                channel.enqueue(
+                    head: UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(sizeLine)[0..<(length + 2)]),
+                    body: bytes, tail: crlf)
+            }
+        }
     }
 
     /// Ends the body and closes the connection once it has been sent. Later calls do nothing.
     public func finish() {
+        finished.store(true, ordering: .releasing)
         writer.finishDetached()
     }
 

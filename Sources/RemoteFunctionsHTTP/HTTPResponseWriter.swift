@@ -28,7 +28,7 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     }
 
     private static let lastChunk = Array("0\r\n\r\n".utf8)
-    private static let crlf = Array("\r\n".utf8)
+    static let crlf = Array("\r\n".utf8)
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     let channel: SocketChannel
@@ -154,58 +154,30 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     /// costs the connection's buffers only. Throws when no head was written yet, the response has
     /// finished, or it was detached already.
     public func detach() throws(HTTPError) -> HTTPDetachedResponse {
-        let head = try state.withLock { state throws(HTTPError) -> [UInt8]? in
+        let (head, chunked, suppressed) = try state.withLock { state throws(HTTPError) in
             guard !state.detached else { throw HTTPError(status: 500, message: "Response already detached") }
+            var head: [UInt8]?
             switch state.phase {
             case .initial: throw HTTPError(status: 500, message: "A response is detached after its head")
             case .finished: throw HTTPError(status: 500, message: "Response already finished")
-            case .headPending(let head):
+            case .headPending(let pending):
                 state.phase = .streaming
-                state.detached = true
-                return head
+                head = pending
             case .streaming:
-                state.detached = true
-                return nil
+                break
             }
+            state.detached = true
+            // The detached response frames its own body from now on (and never checks a declared
+            // length: its connection closes at the end whatever happens).
+            return (head, state.chunked, state.bodySuppressed)
         }
         if let head { channel.enqueue(head) }
         channel.discardInput()
-        return HTTPDetachedResponse(writer: self)
+        return HTTPDetachedResponse(writer: self, chunked: chunked, bodySuppressed: suppressed)
     }
 
     /// Whether ``detach()`` handed the response over.
     var isDetached: Bool { state.withLock { $0.detached } }
-
-    /// ``HTTPDetachedResponse/send(_:)``: frames and queues `bytes` whatever the buffer holds.
-    func sendDetached(_ bytes: [UInt8]) -> Bool {
-        if bytes.isEmpty { return !channel.isClosed }
-        let framing = state.withLock { state -> (chunked: Bool, suppressed: Bool)? in
-            // `detach()` left the phase at `.streaming`; `finishDetached()` moves it on.
-            guard case .streaming = state.phase else { return nil }
-            if !state.bodySuppressed { state.bodyBytesSent += bytes.count }
-            return (state.chunked, state.bodySuppressed)
-        }
-        guard let framing, !channel.isClosed else { return false }
-        if framing.suppressed { return true }
-        if !framing.chunked {
-            channel.enqueue(head: UnsafeRawBufferPointer(start: nil, count: 0), body: bytes, tail: UnsafeRawBufferPointer(start: nil, count: 0))
-            return true
-        }
-        // The chunk's size line and its closing CRLF are built on the stack, so the bytes themselves
-        // (often shared by every subscriber of a broadcast) are neither copied nor reallocated.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { sizeLine in
-            var length = 0
-            Self.writeHex(bytes.count, into: sizeLine, length: &length)
-            sizeLine[length] = 13
-            sizeLine[length + 1] = 10
-            Self.crlf.withUnsafeBytes { crlf in
-                channel.enqueue(
-                    head: UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(sizeLine)[0..<(length + 2)]),
-                    body: bytes, tail: crlf)
-            }
-        }
-        return true
-    }
 
     /// ``HTTPDetachedResponse/finish()``: queues the end of the body, then closes gracefully.
     func finishDetached() {
@@ -287,7 +259,7 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     }
 
     /// Writes `value` in hexadecimal at the start of `buffer` (16 bytes at most) and sets `length`.
-    private static func writeHex(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, length: inout Int) {
+    static func writeHex(_ value: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, length: inout Int) {
         var shift = (Int.bitWidth - value.leadingZeroBitCount + 3) / 4 * 4 - 4
         if shift < 0 { shift = 0 }
         length = 0

@@ -14,7 +14,15 @@ public struct LiveSubscription<Value: Sendable>: AsyncSequence, Sendable {
     public typealias Failure = any Error
 
     let lifetime: ConsumerLifetime<LiveItem>
+    /// The lifetime's buffer, held directly so that polling touches one object less.
+    let buffer: SubscriberBuffer<LiveItem>
     let metrics: LiveMetrics
+
+    init(lifetime: ConsumerLifetime<LiveItem>, metrics: LiveMetrics) {
+        self.lifetime = lifetime
+        self.buffer = lifetime.buffer
+        self.metrics = metrics
+    }
 
     /// Reads the values one by one.
     public struct AsyncIterator: AsyncIteratorProtocol {
@@ -36,6 +44,6 @@ public struct LiveSubscription<Value: Sendable>: AsyncSequence, Sendable {
 
     /// Unsubscribes now: the reader's next call returns `nil`.
     public func cancel() {
-        lifetime.buffer.cancel()
+        buffer.cancel()
     }
 }

@@ -494,11 +494,13 @@ final class SocketChannel: EventHandler, DeferredFlushing {
     /// ``enqueue(_:)``. When nothing is queued before them they are sent at once in one system call,
     /// from whichever thread calls, and only what the socket does not take is copied into the
     /// outbound buffer: a body shared by many connections (a broadcast event) is then never copied.
-    func enqueue(head: UnsafeRawBufferPointer, body: [UInt8], tail: UnsafeRawBufferPointer) {
+    /// Returns `false` when the channel has closed.
+    @discardableResult
+    func enqueue(head: UnsafeRawBufferPointer, body: [UInt8], tail: UnsafeRawBufferPointer) -> Bool {
         var resumptions = Resumptions()
-        body.withUnsafeBytes { body in
-            state.withLock { state in
-                guard !state.closed else { return }
+        let open = body.withUnsafeBytes { body in
+            state.withLock { state -> Bool in
+                guard !state.closed else { return false }
                 var sent = 0
                 if state.outboundCount == 0 && !state.connecting {
                     let fd = state.fd
@@ -514,14 +516,14 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                     case .failure(let error):
                         markClosed(&state, failure: error)
                         collectAll(&state, &resumptions)
-                        return
+                        return false
                     case .success(.transferred(let count)):
                         sent = count
                     case .success:
                         break
                     }
                 }
-                if sent == head.count + body.count + tail.count { return }
+                if sent == head.count + body.count + tail.count { return true }
                 state.outbound.reserveCapacity(state.outbound.count + head.count + body.count + tail.count - sent)
                 Self.append(head, skipping: &sent, to: &state.outbound)
                 Self.append(body, skipping: &sent, to: &state.outbound)
@@ -532,9 +534,11 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                 // drain rather than try again at the end of the loop iteration.
                 updateInterest(&state)
                 if state.closed { collectAll(&state, &resumptions) }
+                return !state.closed
             }
         }
         resumptions.run()
+        return open
     }
 
     private static func ioVector(_ bytes: UnsafeRawBufferPointer) -> iovec {
@@ -542,7 +546,8 @@ final class SocketChannel: EventHandler, DeferredFlushing {
     }
 
     /// Appends what is left of `part` once `skipped` bytes (counted across parts) have been sent.
-    private static func append(_ part: UnsafeRawBufferPointer, skipping skipped: inout Int, to outbound: inout [UInt8]) {
+    private static func append(_ part: UnsafeRawBufferPointer, skipping skipped: inout Int, to outbound: inout [UInt8])
+    {
         if skipped >= part.count {
             skipped -= part.count
             return

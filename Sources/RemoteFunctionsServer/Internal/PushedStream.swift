@@ -20,6 +20,12 @@ final class PushedStream: OpenStreamEntry {
         var requestedEnding: StreamEnding?
         var heartbeatDue = false
         var lastWrite: ContinuousClock.Instant
+
+        /// What the pump must do this round: end the stream, or send a heartbeat first.
+        mutating func takeRequest() -> (ending: StreamEnding?, heartbeat: Bool) {
+            defer { heartbeatDue = false }
+            return (requestedEnding, heartbeatDue)
+        }
     }
 
     let id: Int
@@ -85,44 +91,41 @@ final class PushedStream: OpenStreamEntry {
     // MARK: Pump
 
     private func pump() {
-        let enter = state.withLock { state -> Bool in
-            if state.ended { return false }
+        // One lock to enter and read what is asked, one per round to record the write and leave.
+        var request = state.withLock { state -> (ending: StreamEnding?, heartbeat: Bool)? in
+            if state.ended { return nil }
             if state.pumping {
                 state.again = true
-                return false
+                return nil
             }
             state.pumping = true
-            return true
+            return state.takeRequest()
         }
-        guard enter else { return }
-        while true {
-            if let ending = drain() {
+        while let (requested, heartbeat) = request {
+            let (ending, wrote) = drain(requested: requested, heartbeat: heartbeat)
+            if let ending {
                 finish(ending)
                 return
             }
-            let done = state.withLock { state -> Bool in
+            request = state.withLock { state in
+                if wrote { state.lastWrite = .now }
                 if state.again {
                     state.again = false
-                    return false
+                    return state.takeRequest()
                 }
                 state.pumping = false
-                return true
+                return nil
             }
-            if done { return }
         }
     }
 
-    /// Writes what can be written now; returns the stream's ending once it has one.
-    private func drain() -> StreamEnding? {
-        let (requested, heartbeat) = state.withLock { state in
-            defer { state.heartbeatDue = false }
-            return (state.requestedEnding, state.heartbeatDue)
-        }
-        if let requested { return requested }
+    /// Writes what can be written now. Returns the stream's ending once it has one, and whether
+    /// anything was written.
+    private func drain(requested: StreamEnding?, heartbeat: Bool) -> (ending: StreamEnding?, wrote: Bool) {
+        if let requested { return (requested, false) }
         var wrote = false
-        defer { if wrote { state.withLock { $0.lastWrite = .now } } }
         if heartbeat && response.hasRoom() {
-            guard response.send(ServerSentEvent.comment()) else { return .clientGone }
+            guard response.send(ServerSentEvent.comment()) else { return (.clientGone, wrote) }
             wrote = true
         }
         while response.hasRoom() {
@@ -130,22 +133,22 @@ final class PushedStream: OpenStreamEntry {
             do {
                 next = try source.next()
             } catch let error as RemoteError {
-                return .failed(error)
+                return (.failed(error), wrote)
             } catch {
                 logger.log(.error, "stream source failed: \(String(reflecting: error))")
-                return .failed(RemoteError(.internal, "internal error"))
+                return (.failed(RemoteError(.internal, "internal error")), wrote)
             }
             switch next {
             case .frame(let bytes):
-                guard response.send(bytes) else { return .clientGone }
+                guard response.send(bytes) else { return (.clientGone, wrote) }
                 wrote = true
             case .empty:
-                return nil
+                return (nil, wrote)
             case .finished:
-                return .finished
+                return (.finished, wrote)
             }
         }
-        return nil
+        return (nil, wrote)
     }
 
     /// Ends the stream (inside the pump): releases the source, writes the final frame, ends the

@@ -73,6 +73,10 @@ enum PlatformShims {
                     _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
                     try Syscall.setSocketOption(fd, SOL_SOCKET, SO_NOSIGPIPE, 1)
                 #endif
+                // Responses and stream events are written whole, so Nagle's algorithm could only
+                // hold a small event back until the previous one is acknowledged (up to the peer's
+                // delayed-ACK time). Not a TCP socket (never here): nothing to turn off.
+                try? Syscall.setSocketOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
                 return fd
             }
             let code = errno

@@ -48,8 +48,11 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         var readable: (@Sendable () -> Void)?
     }
 
-    /// Buffered values, oldest first, from `head` on. Slots before `head` are spent and reclaimed
-    /// in bulk.
+    /// `.latest`: the single unread value, kept inline (no array to allocate or to reach through
+    /// another pointer on every push and take).
+    private var slot: Element?
+    /// `.bounded`: buffered values, oldest first, from `head` on. Slots before `head` are spent and
+    /// reclaimed in bulk.
     private var storage: [Element] = []
     private var head = 0
     private(set) var phase = Phase.open
@@ -75,7 +78,10 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
     }
 
     /// The number of unread values.
-    var count: Int { storage.count - head }
+    var count: Int {
+        if replacesWhenFull { return slot == nil ? 0 : 1 }
+        return storage.count - head
+    }
 
     var isOpen: Bool {
         if case .open = phase { return true }
@@ -94,14 +100,16 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
         if let waiter = waiter.take() {
             return PushAction(result: .delivered, resume: waiter, terminated: false)
         }
+        if replacesWhenFull {
+            // `.latest`: capacity is 1, so a value already there is the one replaced.
+            let replaced = slot != nil
+            slot = element
+            if replaced { return PushAction(result: .replaced, terminated: false) }
+            return PushAction(result: .buffered, terminated: false, readable: readableHandler)
+        }
         if count < capacity {
             storage.append(element)
             return PushAction(result: .buffered, terminated: false, readable: count == 1 ? readableHandler : nil)
-        }
-        if replacesWhenFull {
-            // `.latest`: capacity is 1, so the single unread value is the one replaced.
-            storage[storage.count - 1] = element
-            return PushAction(result: .replaced, terminated: false)
         }
         // `.bounded`: the stream ends now and its memory is released at once; the client resumes
         // from the last cursor it received.
@@ -111,6 +119,9 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
     }
 
     mutating func take(isCancelled: Bool, waiter newWaiter: CheckedContinuation<Element?, any Error>?) -> TakeAction {
+        if let element = slot.take() {
+            return .element(element)
+        }
         if count > 0 {
             let element = storage[head]
             head += 1
@@ -163,6 +174,7 @@ struct SubscriberBufferState<Element: Sendable>: ~Copyable {
     }
 
     private mutating func removeAll() {
+        slot = nil
         storage = []
         head = 0
     }

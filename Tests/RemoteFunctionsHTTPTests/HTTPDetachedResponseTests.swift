@@ -136,6 +136,34 @@ struct HTTPDetachedResponseTests {
         }
     }
 
+    @Test(
+        "a detached stream idle through several deadline sweeps is still cut at the write timeout once its client stops reading",
+        arguments: EventQueueKind.allCases)
+    func writeTimeoutAfterIdle(kind: EventQueueKind) async throws {
+        // Sweeps every 50 ms (a quarter of the shortest timeout). An idle detached connection has no
+        // deadline, so the sweeps drop it; a write that stalls must bring it back.
+        let configuration = testConfiguration(kind) { $0.writeTimeout = .milliseconds(200) }
+        let inbox = Inbox()
+        let closed = Signal()
+        try await withTestServer(configuration, handler: Self.detachingHandler(inbox, onClose: closed)) { port, _ in
+            let connection = try RawConnection(port: port)
+            connection.shrinkReceiveBuffer()
+            defer { connection.close() }
+            try await connection.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(await inbox.arrived.wait())
+            let response = try #require(inbox.first)
+            // The scenario's idle period (eight sweep intervals), not a synchronisation: the test
+            // passes or fails on the close signal below.
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(!closed.isRaised, "an idle stream is not cut")
+            let chunk = [UInt8](repeating: 0x61, count: 16 * 1024)
+            try await onThread {
+                while response.hasRoom() && !response.isClosed { response.send(chunk) }
+            }
+            #expect(await closed.wait(), "the stalled stream was never cut")
+        }
+    }
+
     @Test("a graceful shutdown closes detached connections at its deadline", arguments: EventQueueKind.allCases)
     func shutdownClosesDetached(kind: EventQueueKind) async throws {
         let inbox = Inbox()

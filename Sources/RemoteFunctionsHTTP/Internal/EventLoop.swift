@@ -27,6 +27,8 @@ final class EventLoop: TaskExecutor {
     let sweepInterval: Duration
     private let state = Mutex(State())
     private let handlers = Mutex([UInt64: any EventHandler]())
+    /// The handlers with a deadline to enforce: the only ones each sweep visits.
+    private let watched = Mutex([UInt64: any EventHandler]())
     private let threadID = Atomic<UInt>(0)
     private let readBuffer = Mutex([UInt8](repeating: 0, count: EventLoop.readBufferSize))
 
@@ -97,6 +99,18 @@ final class EventLoop: TaskExecutor {
     func deregister(id: UInt64, fd: Int32) {
         queue.deregister(fd)
         _ = handlers.withLock { $0.removeValue(forKey: id) }
+        unwatchDeadlines(id: id)
+    }
+
+    /// Includes `handler` (registered as `id`) in the sweeps that call
+    /// ``EventHandler/checkDeadlines(now:)``, until ``unwatchDeadlines(id:)`` or deregistration.
+    func watchDeadlines(_ handler: any EventHandler, id: UInt64) {
+        watched.withLock { $0[id] = handler }
+    }
+
+    /// Leaves the deadline sweeps.
+    func unwatchDeadlines(id: UInt64) {
+        _ = watched.withLock { $0.removeValue(forKey: id) }
     }
 
     /// The number of registered handlers.
@@ -173,7 +187,7 @@ final class EventLoop: TaskExecutor {
             var now = ContinuousClock.now
             if now >= nextSweep {
                 nextSweep = now + sweepInterval
-                let all = handlers.withLock { Array($0.values) }
+                let all = watched.withLock { Array($0.values) }
                 for handler in all { handler.checkDeadlines(now: now) }
             }
             let (jobs, actions, expired) = state.withLock { state in

@@ -63,6 +63,8 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         var writableArmed = false
         /// Received bytes are dropped (a detached response: nobody reads the request side any more).
         var discardsInput = false
+        /// Whether the loop's deadline sweeps include this channel (see ``SocketChannel/watchDeadlines(_:)``).
+        var deadlinesWatched = false
 
         var outboundCount: Int { outbound.count - outboundStart }
     }
@@ -95,6 +97,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         let closedMeanwhile = state.withLock { state -> Bool in
             state.registrationID = id
             state.registered = true
+            watchDeadlines(&state)
             return state.closed
         }
         if closedMeanwhile { loop.deregister(id: id, fd: -1) }
@@ -182,6 +185,18 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         }
     }
 
+    /// Puts the channel in its loop's deadline sweeps once it has a deadline to enforce (a read
+    /// deadline or output that is not leaving). It leaves them at the first sweep that finds none,
+    /// so idle connections (such as detached streams with nothing to send) cost the sweeps nothing.
+    /// Called under the channel's lock, which orders it with that removal.
+    private func watchDeadlines(_ state: inout State) {
+        guard state.registered, !state.closed, !state.deadlinesWatched,
+            state.writeStalledSince != nil || state.readDeadline != nil
+        else { return }
+        state.deadlinesWatched = true
+        loop.watchDeadlines(self, id: state.registrationID)
+    }
+
     func handle(_ event: ReadinessEvent) {
         var resumptions = Resumptions()
         state.withLock { state in
@@ -214,6 +229,12 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         var resumptions = Resumptions()
         state.withLock { state in
             guard !state.closed else { return }
+            if state.writeStalledSince == nil && state.readDeadline == nil {
+                // Nothing to enforce: leave the sweeps until a deadline is set again.
+                state.deadlinesWatched = false
+                loop.unwatchDeadlines(id: state.registrationID)
+                return
+            }
             if let since = state.writeStalledSince, since + limits.writeTimeout <= now {
                 markClosed(&state, failure: HTTPError.timeout)
                 collectAll(&state, &resumptions)
@@ -341,6 +362,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                 state.writeStalledSince = nil
             } else {
                 state.writeStalledSince = .now
+                watchDeadlines(&state)
                 if state.outboundStart >= 32 * 1024 {
                     state.outbound.removeFirst(state.outboundStart)
                     state.outboundStart = 0
@@ -429,6 +451,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                         state.readWaiter = continuation
                         state.readInterruptible = interruptible
                         state.readDeadline = deadline
+                        watchDeadlines(&state)
                         state.readTimeoutError = timeoutError
                         return true
                     }
@@ -481,7 +504,10 @@ final class SocketChannel: EventHandler, DeferredFlushing {
             }
             if offset < bytes.count {
                 state.outbound.append(contentsOf: bytes[offset...])
-                if state.writeStalledSince == nil { state.writeStalledSince = .now }
+                if state.writeStalledSince == nil {
+                    state.writeStalledSince = .now
+                    watchDeadlines(&state)
+                }
                 state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
                 scheduleOutput(&state, onLoop: onLoop)
                 if state.closed { collectAll(&state, &resumptions) }
@@ -528,7 +554,10 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                 Self.append(head, skipping: &sent, to: &state.outbound)
                 Self.append(body, skipping: &sent, to: &state.outbound)
                 Self.append(tail, skipping: &sent, to: &state.outbound)
-                if state.writeStalledSince == nil { state.writeStalledSince = .now }
+                if state.writeStalledSince == nil {
+                    state.writeStalledSince = .now
+                    watchDeadlines(&state)
+                }
                 state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
                 // The socket took less than offered (or bytes were queued already): wait for it to
                 // drain rather than try again at the end of the loop iteration.
@@ -628,7 +657,10 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                     state.outbound.append(contentsOf: bytes[offset..<end])
                 }
                 offset = end
-                if state.writeStalledSince == nil { state.writeStalledSince = .now }
+                if state.writeStalledSince == nil {
+                    state.writeStalledSince = .now
+                    watchDeadlines(&state)
+                }
                 state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
                 scheduleOutput(&state, onLoop: onLoop)
                 if state.closed {

@@ -57,11 +57,9 @@ final class PushedStream: OpenStreamEntry {
         response.setHandlers(onWritable: { [self] in pump() }, onClose: { [self] in end(.clientGone) })
         // A value becoming readable (on the publisher's thread) is written by the connection's own
         // thread: the fan-out to many subscribers then spreads over the transport's threads, and
-        // the publisher does not spend its time in system calls. The closure is made once, not
-        // per value.
-        let response = response
-        let pumpLater: @Sendable () -> Void = { [self] in pump() }
-        source.setReadableHandler { response.execute(pumpLater) }
+        // the publisher does not spend its time in system calls. Both closures capture only this
+        // object, which is then their context: no closure object to allocate or fetch per value.
+        source.setReadableHandler { [self] in response.execute { [self] in pump() } }
         pump()
     }
 

@@ -62,6 +62,35 @@ struct HTTPDetachedResponseTests {
     }
 
     @Test(
+        "an HTTP/1.0 client gets the detached body unframed, ended by the close; a HEAD request gets the head alone",
+        arguments: EventQueueKind.allCases)
+    func unchunkedAndHEAD(kind: EventQueueKind) async throws {
+        // A HEAD response carries the head a GET would get, chunked framing announced included.
+        for (request, chunked, expectedBody) in [
+            ("GET /events HTTP/1.0\r\nHost: x\r\n\r\n", false, (0..<50).map { "data: \($0)\n\n" }.joined()),
+            ("HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n", true, ""),
+        ] {
+            let inbox = Inbox()
+            try await withTestServer(testConfiguration(kind), handler: Self.detachingHandler(inbox)) { port, _ in
+                let connection = try RawConnection(port: port)
+                defer { connection.close() }
+                try await connection.send(request)
+                #expect(await inbox.arrived.wait())
+                let response = try #require(inbox.first)
+                try await onThread {
+                    for index in 0..<50 { #expect(response.send(Array("data: \(index)\n\n".utf8))) }
+                    response.finish()
+                }
+                let text = String(decoding: try #require(try await connection.readUntilClosed()), as: UTF8.self)
+                let head = try #require(text.range(of: "\r\n\r\n"))
+                let announcesChunks = text[..<head.lowerBound].lowercased().contains("transfer-encoding: chunked")
+                #expect(announcesChunks == chunked, "\(request)")
+                #expect(String(text[head.upperBound...]) == expectedBody, "\(request)")
+            }
+        }
+    }
+
+    @Test(
         "a client hanging up runs the close handler at once and the server forgets the connection",
         arguments: EventQueueKind.allCases)
     func hangUp(kind: EventQueueKind) async throws {

@@ -3,8 +3,10 @@ import Synchronization
 /// The rest of a streamed response after ``HTTPResponseWriter/detach()``: written without
 /// suspending, from any thread, with no task behind it.
 ///
-/// ``send(_:)`` frames the bytes (chunked when the response is) and queues them whatever the
-/// outbound buffer holds, so a producer must first ask ``hasRoom()``; when it answers `false`, the
+/// ``send(_:)`` frames the bytes (chunked when the response is) and writes them at once when nothing
+/// is queued before them, without copying them (so one array can be sent to many connections);
+/// what the socket does not take is queued whatever the outbound buffer holds, so a producer must
+/// first ask ``hasRoom()``; when it answers `false`, the
 /// writable handler runs once the buffer has drained to the low-water mark. The buffer therefore
 /// never holds much more than the high-water mark plus one write. ``finish()`` ends the body and
 /// closes the connection gracefully once the bytes have left; the close handler runs once when the
@@ -42,7 +44,8 @@ public final class HTTPDetachedResponse: Sendable {
     }
 
     /// Runs `work` on the thread of the connection's event loop: at once when called there, soon
-    /// otherwise (writes made there are batched into one system call per loop iteration).
+    /// otherwise. A producer that serves many responses hands each one's writes to its loop this
+    /// way, so that the system calls of a fan-out spread over the loops.
     public func execute(_ work: @escaping @Sendable () -> Void) {
         if loop.isCurrent {
             work()

@@ -15,7 +15,8 @@
 // `--slow N` adds N raw sockets that send their request and never read. `missed` counts
 // (subscriber, change) pairs not seen within 15 s of the join's response; `errors` counts subscribers
 // that failed to connect, got a status other than 200, saw an `error` event or lost their stream.
-// `--stats` also writes the client's own CPU per received event to stderr.
+// `--stats` also writes the latency percentiles (p0 … p99) and the client's own CPU per received
+// event to stderr.
 #include "../load-client.h"
 
 static int subscriber_count;

@@ -20,7 +20,6 @@ public final class HTTPDetachedResponse: Sendable {
     // Held directly, not through the writer: a fan-out to many responses touches one object less
     // (one cache miss less) per response.
     private let channel: SocketChannel
-    private let loop: EventLoop
 
     private let chunked: Bool
     private let bodySuppressed: Bool
@@ -29,7 +28,6 @@ public final class HTTPDetachedResponse: Sendable {
     init(writer: HTTPResponseWriter, chunked: Bool, bodySuppressed: Bool) {
         self.writer = writer
         self.channel = writer.channel
-        self.loop = channel.loop
         self.chunked = chunked
         self.bodySuppressed = bodySuppressed
     }
@@ -41,17 +39,6 @@ public final class HTTPDetachedResponse: Sendable {
     ) {
         channel.setWritableHandler(onWritable)
         channel.addCloseHandler(onClose)
-    }
-
-    /// Runs `work` on the thread of the connection's event loop: at once when called there, soon
-    /// otherwise. A producer that serves many responses hands each one's writes to its loop this
-    /// way, so that the system calls of a fan-out spread over the loops.
-    public func execute(_ work: @escaping @Sendable () -> Void) {
-        if loop.isCurrent {
-            work()
-        } else {
-            loop.execute(work)
-        }
     }
 
     /// Whether the outbound buffer is below its high-water mark. When it is not, the writable

@@ -20,8 +20,4 @@ struct HTTPServerPushResponse: ServerPushResponse {
     func finish() {
         response.finish()
     }
-
-    func execute(_ work: @escaping @Sendable () -> Void) {
-        response.execute(work)
-    }
 }

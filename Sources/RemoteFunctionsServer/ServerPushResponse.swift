@@ -21,16 +21,4 @@ public protocol ServerPushResponse: Sendable {
 
     /// Ends the response once the queued bytes have been sent.
     func finish()
-
-    /// Runs `work` soon on the thread that serves this response's connection, if the transport
-    /// has one (so that the writes of many responses spread over its threads); the default runs
-    /// it at once on the caller's thread.
-    func execute(_ work: @escaping @Sendable () -> Void)
-}
-
-extension ServerPushResponse {
-    /// Runs `work` at once, on the caller's thread.
-    public func execute(_ work: @escaping @Sendable () -> Void) {
-        work()
-    }
 }

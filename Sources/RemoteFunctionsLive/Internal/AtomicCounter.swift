@@ -7,4 +7,7 @@ final class AtomicCounter: Sendable {
     var value: Int { storage.load(ordering: .relaxed) }
 
     func increment() { storage.add(1, ordering: .relaxed) }
+
+    /// Adds one and returns the value before.
+    func next() -> Int { storage.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

@@ -55,11 +55,11 @@ final class PushedStream: OpenStreamEntry {
     /// Connects the handlers and writes what the source already has.
     func start() {
         response.setHandlers(onWritable: { [self] in pump() }, onClose: { [self] in end(.clientGone) })
-        // A value becoming readable (on the publisher's thread) is written by the connection's own
-        // thread: the fan-out to many subscribers then spreads over the transport's threads, and
-        // the publisher does not spend its time in system calls. Both closures capture only this
-        // object, which is then their context: no closure object to allocate or fetch per value.
-        source.setReadableHandler { [self] in response.execute { [self] in pump() } }
+        // A value becoming readable is written at once by the thread that pushed it, while this
+        // stream's data is still in that core's cache; a source with many readers spreads its
+        // pushes over the cores (`LiveQueries`, `Broadcast`). The closure captures only this
+        // object, which is then its context: nothing to allocate per value.
+        source.setReadableHandler { [self] in pump() }
         pump()
     }
 

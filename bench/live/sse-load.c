@@ -15,8 +15,8 @@
 // `--slow N` adds N raw sockets that send their request and never read. `missed` counts
 // (subscriber, change) pairs not seen within 15 s of the join's response; `errors` counts subscribers
 // that failed to connect, got a status other than 200, saw an `error` event or lost their stream.
-// `--stats` also writes the latency percentiles (p0 … p99) and the client's own CPU per received
-// event to stderr.
+// `--stats` also writes the latency percentiles (p0 … p99), the first and last receive of each change,
+// and the client's own CPU per received event to stderr.
 #include "../load-client.h"
 
 static int subscriber_count;
@@ -29,6 +29,7 @@ static size_t marker_length;
 static double marker_sent_at;
 static int seen;               // subscribers that saw the current marker
 static double *latencies;
+static double change_first[1024], change_last[1024]; // per change (1…1023): earliest and latest receive
 static size_t latency_count, latency_capacity;
 
 static const char *first_failure;
@@ -54,7 +55,12 @@ static void on_frame(Connection *c, const char *event, char *data, size_t length
     }
     if (change > 0 && c->mark != change && memmem(data, length, marker, marker_length)) {
         c->mark = change;
-        if (latency_count < latency_capacity) latencies[latency_count++] = now_ms() - marker_sent_at;
+        double latency = now_ms() - marker_sent_at;
+        if (latency_count < latency_capacity) latencies[latency_count++] = latency;
+        if (change < 1024) {
+            if (change_first[change] == 0 || latency < change_first[change]) change_first[change] = latency;
+            if (latency > change_last[change]) change_last[change] = latency;
+        }
         seen++;
     }
 }
@@ -287,6 +293,11 @@ int main(int argc, char **argv) {
         double fractions[] = {0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99};
         for (size_t i = 0; i < sizeof fractions / sizeof *fractions; i++)
             fprintf(stderr, " p%g=%.1f", fractions[i] * 100, latencies[(size_t)((double)(latency_count - 1) * fractions[i])]);
+        fprintf(stderr, "\n");
+    }
+    if (stats) {
+        fprintf(stderr, "sse-load: first/last receive per change (ms):");
+        for (int i = 1; i <= changes && i < 1024; i++) fprintf(stderr, " %.1f/%.1f", change_first[i], change_last[i]);
         fprintf(stderr, "\n");
     }
     if (stats)

@@ -52,6 +52,10 @@ public final class Broadcast<Value: Encodable & Sendable>: Sendable {
 
     /// Delivers `value` (with an optional cursor, the SSE `id:`) to every current subscriber and
     /// returns how many there were. Throws `internal` when the value cannot be encoded.
+    ///
+    /// It returns once the value is in every subscriber's buffer; streams served without a task
+    /// have written it to their sockets by then (non-blocking writes, spread over the cores), so
+    /// publishing to many subscribers takes CPU time in proportion, but never waits for a reader.
     @discardableResult
     public func publish(_ value: Value, cursor: String? = nil) throws(RemoteError) -> Int {
         let encoded: EncodedJSON<Value>

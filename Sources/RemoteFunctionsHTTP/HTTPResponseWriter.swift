@@ -271,12 +271,10 @@ public final class HTTPResponseWriter: Sendable, DeferredFlushing {
     }
 
     private static func appendHex(_ value: Int, to output: inout [UInt8]) {
-        let digits = Self.hexDigits
-        var shift = (Int.bitWidth - value.leadingZeroBitCount + 3) / 4 * 4 - 4
-        if shift < 0 { shift = 0 }
-        while shift >= 0 {
-            output.append(digits[(value >> shift) & 0xF])
-            shift -= 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { digits in
+            var length = 0
+            writeHex(value, into: digits, length: &length)
+            output.append(contentsOf: digits[0..<length])
         }
     }
 

@@ -485,22 +485,11 @@ final class SocketChannel: EventHandler, DeferredFlushing {
             guard !state.closed else { return }
             var offset = 0
             if state.outboundCount == 0 && !state.connecting && !onLoop {
-                let fd = state.fd
-                let result: Result<IOResult, SystemError> = bytes.withUnsafeBytes { buffer in
-                    Result { () throws(SystemError) -> IOResult in
-                        try Syscall.sendNonBlocking(fd, buffer)
-                    }
+                let sent = bytes.withUnsafeBytes { buffer in
+                    sendNow(&state, &resumptions) { fd throws(SystemError) in try Syscall.sendNonBlocking(fd, buffer) }
                 }
-                switch result {
-                case .failure(let error):
-                    markClosed(&state, failure: error)
-                    collectAll(&state, &resumptions)
-                    return
-                case .success(.transferred(let count)):
-                    offset = count
-                case .success:
-                    break
-                }
+                guard let sent else { return }
+                offset = sent
             }
             if offset < bytes.count {
                 state.outbound.append(contentsOf: bytes[offset...])
@@ -529,25 +518,16 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                 guard !state.closed else { return false }
                 var sent = 0
                 if state.outboundCount == 0 && !state.connecting {
-                    let fd = state.fd
-                    let result = withUnsafeTemporaryAllocation(of: iovec.self, capacity: 3) { parts in
+                    let taken = withUnsafeTemporaryAllocation(of: iovec.self, capacity: 3) { parts in
                         parts[0] = Self.ioVector(head)
                         parts[1] = Self.ioVector(body)
                         parts[2] = Self.ioVector(tail)
-                        return Result { () throws(SystemError) -> IOResult in
+                        return sendNow(&state, &resumptions) { fd throws(SystemError) in
                             try Syscall.sendNonBlocking(fd, gathering: parts)
                         }
                     }
-                    switch result {
-                    case .failure(let error):
-                        markClosed(&state, failure: error)
-                        collectAll(&state, &resumptions)
-                        return false
-                    case .success(.transferred(let count)):
-                        sent = count
-                    case .success:
-                        break
-                    }
+                    guard let taken else { return false }
+                    sent = taken
                 }
                 if sent == head.count + body.count + tail.count { return true }
                 state.outbound.reserveCapacity(state.outbound.count + head.count + body.count + tail.count - sent)
@@ -568,6 +548,22 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         }
         resumptions.run()
         return open
+    }
+
+    /// Writes at once with `send` (given the descriptor) and returns how many bytes the socket took
+    /// (0 when it would block), or `nil` after closing the channel on an error, its waiters and
+    /// handlers collected into `resumptions`.
+    private func sendNow(
+        _ state: inout State, _ resumptions: inout Resumptions, _ send: (Int32) throws(SystemError) -> IOResult
+    ) -> Int? {
+        do {
+            if case .transferred(let count) = try send(state.fd) { return count }
+            return 0
+        } catch {
+            markClosed(&state, failure: error)
+            collectAll(&state, &resumptions)
+            return nil
+        }
     }
 
     private static func ioVector(_ bytes: UnsafeRawBufferPointer) -> iovec {
@@ -630,22 +626,14 @@ final class SocketChannel: EventHandler, DeferredFlushing {
             if state.closed { return state.failure }
             if state.cancelled { return CancellationError() }
             if state.outboundCount == 0 && !state.connecting && !onLoop {
-                let fd = state.fd
-                let result: Result<IOResult, SystemError> = bytes.withUnsafeBytes { buffer in
-                    Result { () throws(SystemError) -> IOResult in
-                        try Syscall.sendNonBlocking(fd, UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+                let start = offset
+                let sent = bytes.withUnsafeBytes { buffer in
+                    sendNow(&state, &resumptions) { fd throws(SystemError) in
+                        try Syscall.sendNonBlocking(fd, UnsafeRawBufferPointer(rebasing: buffer[start...]))
                     }
                 }
-                switch result {
-                case .failure(let error):
-                    markClosed(&state, failure: error)
-                    collectAll(&state, &resumptions)
-                    return error
-                case .success(.transferred(let count)):
-                    offset += count
-                case .success:
-                    break
-                }
+                guard let sent else { return state.failure }
+                offset += sent
                 if offset == bytes.count { return nil }
             }
             let room = limits.outboundHighWaterMark - state.outboundCount

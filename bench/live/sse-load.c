@@ -40,7 +40,7 @@ static void on_subscriber_failed(Connection *c) {
     if (c->opened) active--;
 }
 
-static void on_frame(Connection *c, const char *event, char *data, size_t length, int has_data, int has_retry) {
+static void on_frame(Connection *c, const char *event, const char *data, size_t length, int has_data, int has_retry) {
     (void)has_data;
     (void)has_retry;
     if (strcmp(event, "error") == 0) {

@@ -34,7 +34,7 @@ static void on_subscriber_failed(Connection *c) {
     if (c->mark < event_count) failed_unfinished++;
 }
 
-static void on_frame(Connection *c, const char *event, char *data, size_t length, int has_data, int has_retry) {
+static void on_frame(Connection *c, const char *event, const char *data, size_t length, int has_data, int has_retry) {
     (void)has_data;
     if (has_retry) { // the opening frame
         if (!c->opened) {
@@ -53,8 +53,13 @@ static void on_frame(Connection *c, const char *event, char *data, size_t length
     const char *t = memmem(data, length, "\"t\"", 3);
     if (!t) return;
     t += 3;
-    while (*t == ' ' || *t == ':') t++;
-    double sent = strtod(t, NULL);
+    const char *end = data + length;
+    while (t < end && (*t == ' ' || *t == ':')) t++;
+    char number[32]; // `data` is not NUL-terminated
+    size_t digits = (size_t)(end - t) < sizeof number - 1 ? (size_t)(end - t) : sizeof number - 1;
+    memcpy(number, t, digits);
+    number[digits] = '\0';
+    double sent = strtod(number, NULL);
     if (latency_count < latency_capacity) latencies[latency_count++] = now - sent;
     last_receive = now;
     if (++c->mark == event_count) finished++;

@@ -19,7 +19,7 @@ import Synchronization
 public final class Broadcast<Value: Encodable & Sendable>: Sendable {
     private struct State {
         var nextID: UInt64 = 0
-        var subscribers: [UInt64: LiveSubscriber] = [:]
+        var subscribers = SubscriberSet()
     }
 
     /// The policy of every subscriber's buffer.
@@ -43,7 +43,7 @@ public final class Broadcast<Value: Encodable & Sendable>: Sendable {
             let buffer = SubscriberBuffer<LiveItem>(policy: overflow) { [weak self] in
                 self?.remove(id)
             }
-            state.subscribers[id] = LiveSubscriber(buffer: buffer)
+            state.subscribers.insert(LiveSubscriber(buffer: buffer), id: id)
             return buffer
         }
         metrics.subscribersAdded(1)
@@ -65,7 +65,7 @@ public final class Broadcast<Value: Encodable & Sendable>: Sendable {
             throw RemoteError(.internal, "internal error")
         }
         let item = LiveItem(value, cursor: cursor, encoded: encoded)
-        let subscribers = state.withLock { Array($0.subscribers.values) }
+        let subscribers = state.withLock { $0.subscribers.snapshot() }
         LiveSubscriber.deliver(item, to: subscribers, metrics: metrics)
         return subscribers.count
     }
@@ -74,7 +74,7 @@ public final class Broadcast<Value: Encodable & Sendable>: Sendable {
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
     private func remove(_ id: UInt64) {
-        let removed = state.withLock { $0.subscribers.removeValue(forKey: id) != nil }
+        let removed = state.withLock { $0.subscribers.remove(id: id) }
         if removed { metrics.subscribersRemoved(1) }
     }
 }

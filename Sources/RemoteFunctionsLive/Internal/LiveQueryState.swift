@@ -14,7 +14,7 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
         case stopped
     }
 
-    private(set) var subscribers: [UInt64: LiveSubscriber] = [:]
+    private(set) var subscribers = SubscriberSet()
     private var nextSubscriberID: UInt64 = 1
     /// Created evaluating: the first evaluation starts with the query.
     private(set) var phase = Phase.evaluating(rerun: false)
@@ -38,14 +38,14 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
     /// Adds a subscriber; `false` when the query has stopped.
     mutating func add(_ subscriber: LiveSubscriber, id: UInt64) -> Bool {
         guard !isStopped else { return false }
-        subscribers[id] = subscriber
+        subscribers.insert(subscriber, id: id)
         return true
     }
 
     /// Removes a subscriber. Returns whether it was there, and whether the query is now empty
     /// (and still running, so somebody must stop it).
     mutating func remove(id: UInt64) -> (removed: Bool, nowEmpty: Bool) {
-        guard subscribers.removeValue(forKey: id) != nil else { return (false, false) }
+        guard subscribers.remove(id: id) else { return (false, false) }
         return (true, subscribers.isEmpty && !isStopped)
     }
 
@@ -77,7 +77,7 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
         let item = LiveItem(value, cursor: cursor, encoded: encoded)
         latestValue = value
         latest = item
-        return (item, Array(subscribers.values))
+        return (item, subscribers.snapshot())
     }
 
     /// The evaluation and its fan-out are done. Returns whether to evaluate again (a change
@@ -102,8 +102,7 @@ struct LiveQueryState<Value: Equatable & Sendable>: ~Copyable {
         guard !isStopped else { return nil }
         phase = .stopped
         task = nil
-        defer { subscribers = [:] }
-        return Array(subscribers.values)
+        return subscribers.removeAll()
     }
 
     /// Stops the query if it has no subscribers. Returns the running evaluation to cancel

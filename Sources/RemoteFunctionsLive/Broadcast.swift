@@ -66,7 +66,9 @@ public final class Broadcast<Value: Encodable & Sendable>: Sendable {
         }
         let item = LiveItem(value, cursor: cursor, encoded: encoded)
         let subscribers = state.withLock { $0.subscribers.snapshot() }
+        let started = ContinuousClock.now
         LiveSubscriber.deliver(item, to: subscribers, metrics: metrics)
+        metrics.fannedOut(in: .now - started)
         return subscribers.count
     }
 

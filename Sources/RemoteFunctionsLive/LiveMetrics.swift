@@ -4,8 +4,8 @@ import Synchronization
 /// Counters of live queries, exposed on `/metrics` in Prometheus text format.
 ///
 /// All counters are atomics, updated without locks on hot paths (the per-function evaluation
-/// counter is looked up once, when a query starts). The read accessors are for tests and
-/// benchmarks.
+/// counter is looked up once, when a query starts); the two histograms take a lock once per
+/// evaluation or fan-out, never per subscriber. The read accessors are for tests and benchmarks.
 public final class LiveMetrics: MetricsSource {
     private let evaluationCounters = Mutex<[String: AtomicCounter]>([:])
     private let activeQueries = Atomic<Int>(0)
@@ -14,6 +14,7 @@ public final class LiveMetrics: MetricsSource {
     private let delivered = Atomic<Int>(0)
     private let skipped = Atomic<Int>(0)
     private let boundedEnded = Atomic<Int>(0)
+    private let durations = Mutex<(evaluations: LatencyHistogram, fanOuts: LatencyHistogram)>((.init(), .init()))
 
     /// Creates counters at zero.
     public init() {}
@@ -47,6 +48,14 @@ public final class LiveMetrics: MetricsSource {
     /// Streams ended because their `.bounded` buffer was full.
     public var boundedEndedCount: Int { boundedEnded.load(ordering: .relaxed) }
 
+    /// How long evaluations took (the read of a live query, from start to value).
+    public var evaluationDurations: LatencyHistogram { durations.withLock { $0.evaluations } }
+
+    /// How long fan-outs took: from a new value to the moment it is in every subscriber's buffer.
+    /// Streams served without a task have written it to their sockets by then, so this is the
+    /// server's share of the change-to-receive latency of the last subscriber.
+    public var fanOutDurations: LatencyHistogram { durations.withLock { $0.fanOuts } }
+
     // MARK: - Recording (internal)
 
     func evaluationCounter(function: String) -> AtomicCounter {
@@ -66,6 +75,8 @@ public final class LiveMetrics: MetricsSource {
     func deliveredOne() { delivered.add(1, ordering: .relaxed) }
     func skipped(_ count: Int) { if count > 0 { skipped.add(count, ordering: .relaxed) } }
     func endedByBound(_ count: Int) { if count > 0 { boundedEnded.add(count, ordering: .relaxed) } }
+    func evaluated(in duration: Duration) { durations.withLock { $0.evaluations.record(duration) } }
+    func fannedOut(in duration: Duration) { durations.withLock { $0.fanOuts.record(duration) } }
 
     // MARK: - Exposition
 
@@ -95,6 +106,19 @@ public final class LiveMetrics: MetricsSource {
         add(
             "remote_live_bounded_ended_total", "counter", "Streams ended because their .bounded buffer was full.",
             boundedEndedCount)
+        let (evaluations, fanOuts) = durations.withLock { $0 }
+        text += """
+            # HELP remote_live_evaluation_duration_seconds Time to evaluate a live query once (its read).
+            # TYPE remote_live_evaluation_duration_seconds histogram
+
+            """
+        text += evaluations.prometheusSamples(name: "remote_live_evaluation_duration_seconds")
+        text += """
+            # HELP remote_live_fanout_duration_seconds Time from a new value to its last subscriber (buffered, or written to the socket).
+            # TYPE remote_live_fanout_duration_seconds histogram
+
+            """
+        text += fanOuts.prometheusSamples(name: "remote_live_fanout_duration_seconds")
         return text
     }
 

@@ -105,18 +105,22 @@ final class LiveQuery<Value: Equatable & Sendable>: LiveQueryEntry, ChangeListen
         repeat {
             evaluations.increment()
             let value: Value
+            let started = ContinuousClock.now
             do {
                 value = try await evaluate()
             } catch {
                 fail(with: error)
                 return
             }
+            metrics.evaluated(in: .now - started)
             let current = cursor?(value)
             // Evaluations never overlap, so `latest` cannot change between this check and the
             // update below. The value is encoded once here instead of once per subscriber.
             let encoded = state.withLock { $0.isNew(value) } ? EncodedJSON(encodingIfPossible: value) : nil
             if let (item, targets) = state.withLock({ $0.evaluated(value, cursor: current, encoded: encoded) }) {
+                let fanOutStarted = ContinuousClock.now
                 LiveSubscriber.deliver(item, to: targets, metrics: metrics)
+                metrics.fannedOut(in: .now - fanOutStarted)
             }
         } while state.withLock({ $0.evaluationEnded() })
     }

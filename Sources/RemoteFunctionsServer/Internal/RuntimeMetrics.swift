@@ -8,28 +8,14 @@ final class RuntimeMetrics: Sendable {
     private struct FunctionCounters {
         var ok = 0
         var otherCodes: [String: Int] = [:]
-        var latency: Histogram?
+        var latency: LatencyHistogram?
 
-        mutating func record(code: String, seconds: Double?) {
+        mutating func record(code: String, latency duration: Duration?) {
             if code == "ok" { ok += 1 } else { otherCodes[code, default: 0] += 1 }
-            if let seconds {
-                if latency == nil { latency = Histogram(bucketCounts: RuntimeMetrics.emptyBuckets) }
-                latency?.record(seconds)
+            if let duration {
+                if latency == nil { latency = LatencyHistogram() }
+                latency?.record(duration)
             }
-        }
-    }
-
-    private struct Histogram {
-        var bucketCounts: [Int]
-        var count = 0
-        var sum = 0.0
-
-        mutating func record(_ seconds: Double) {
-            for (index, bound) in RuntimeMetrics.bucketBounds.enumerated() where seconds <= bound {
-                bucketCounts[index] += 1
-            }
-            count += 1
-            sum += seconds
         }
     }
 
@@ -37,22 +23,14 @@ final class RuntimeMetrics: Sendable {
         var functions: [String: FunctionCounters] = [:]
     }
 
-    /// Upper bounds of the latency buckets, in seconds.
-    static let bucketBounds: [Double] = [
-        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-    ]
-
-    private static let emptyBuckets = Array(repeating: 0, count: bucketBounds.count)
-
     private let state = Mutex(State())
 
     /// Counts one finished request, and for unary calls records its latency.
     func record(function: String, code: String, latency: Duration?) {
-        let seconds = latency.map { Double($0.components.seconds) + Double($0.components.attoseconds) * 1e-18 }
         state.withLock { state in
             // Mutated in place: copying the counters out and back would copy their buckets on
             // every request.
-            state.functions[function, default: FunctionCounters()].record(code: code, seconds: seconds)
+            state.functions[function, default: FunctionCounters()].record(code: code, latency: latency)
         }
     }
 
@@ -60,7 +38,7 @@ final class RuntimeMetrics: Sendable {
     func prometheusText(openStreams: Int) -> String {
         let functions = state.withLock { $0.functions }
         var requests: [(function: String, code: String, count: Int)] = []
-        var latencies: [(key: String, value: Histogram)] = []
+        var latencies: [(key: String, value: LatencyHistogram)] = []
         for (function, counters) in functions {
             if counters.ok > 0 { requests.append((function, "ok", counters.ok)) }
             for (code, count) in counters.otherCodes { requests.append((function, code, count)) }
@@ -84,13 +62,8 @@ final class RuntimeMetrics: Sendable {
 
             """
         for (function, histogram) in latencies.sorted(by: { $0.key < $1.key }) {
-            for (index, bound) in Self.bucketBounds.enumerated() {
-                text +=
-                    "remote_request_duration_seconds_bucket{function=\"\(function)\",le=\"\(bound)\"} \(histogram.bucketCounts[index])\n"
-            }
-            text += "remote_request_duration_seconds_bucket{function=\"\(function)\",le=\"+Inf\"} \(histogram.count)\n"
-            text += "remote_request_duration_seconds_sum{function=\"\(function)\"} \(histogram.sum)\n"
-            text += "remote_request_duration_seconds_count{function=\"\(function)\"} \(histogram.count)\n"
+            text += histogram.prometheusSamples(
+                name: "remote_request_duration_seconds", labels: "function=\"\(function)\"")
         }
         return text
     }

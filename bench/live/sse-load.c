@@ -15,9 +15,15 @@
 // `--slow N` adds N raw sockets that send their request and never read. `missed` counts
 // (subscriber, change) pairs not seen within 15 s of the join's response; `errors` counts subscribers
 // that failed to connect, got a status other than 200, saw an `error` event or lost their stream.
+// Against the Swift server it also reports the server's own fan-out times from its
+// `remote_live_fanout_duration_seconds` histogram over the change phase: `server_fanout_mean_ms` (from a
+// new value to its write to the last subscriber's socket) and `server_fanouts_over_50ms`.
 // `--stats` also writes the latency percentiles (p0 … p99), the first and last receive of each change,
 // and the client's own CPU per received event to stderr.
 #include "../load-client.h"
+
+/// The server's fan-out histogram (Swift server only): from a new value to its last subscriber's write.
+#define FANOUT "remote_live_fanout_duration_seconds"
 
 static int subscriber_count;
 static long events;            // `next` events received, all subscribers
@@ -224,6 +230,8 @@ int main(int argc, char **argv) {
     pause_ms(200);
 
     double evaluations_before = metric("remote_live_evaluations_total");
+    double fanouts_before = metric(FANOUT "_count"), fanout_seconds_before = metric(FANOUT "_sum");
+    double fanouts_fast_before = metric(FANOUT "_bucket{le=\"0.05\"}");
     double cpu_before = cpu_seconds(pid), own_cpu_before = own_cpu_seconds();
     long events_before = events;
     double started = now_ms();
@@ -248,6 +256,9 @@ int main(int argc, char **argv) {
     double cpu = cpu_seconds(pid) - cpu_before, own_cpu = own_cpu_seconds() - own_cpu_before;
     long delivered = events - events_before;
     double evaluations = metric("remote_live_evaluations_total") - evaluations_before;
+    double fanouts = metric(FANOUT "_count") - fanouts_before;
+    double fanout_seconds = metric(FANOUT "_sum") - fanout_seconds_before;
+    double fanouts_slow = fanouts - (metric(FANOUT "_bucket{le=\"0.05\"}") - fanouts_fast_before);
 
     qsort(latencies, latency_count, sizeof *latencies, compare_doubles);
     char p50[32] = "null", p99[32] = "null", max[32] = "null";
@@ -264,7 +275,12 @@ int main(int argc, char **argv) {
         }
         js_fixed(max, sizeof max, latencies[latency_count - 1], 2);
     }
-    char per_change[32], polling[48] = "", per_subscriber[32], seconds[32], cpu_per_event[32];
+    char per_change[32], polling[48] = "", per_subscriber[32], seconds[32], cpu_per_event[32], fanout[96] = "";
+    if (fanouts > 0) {
+        char mean[32];
+        snprintf(fanout, sizeof fanout, "\"server_fanout_mean_ms\":%s,\"server_fanouts_over_50ms\":%.0f,",
+                 js_fixed(mean, sizeof mean, fanout_seconds * 1000 / fanouts, 2), fanouts_slow);
+    }
     js_fixed(per_change, sizeof per_change, evaluations / changes, 2);
     size_t function_length = strlen(function);
     if (function_length >= 7 && strcmp(function + function_length - 7, "Polling") == 0) {
@@ -278,9 +294,9 @@ int main(int argc, char **argv) {
     js_fixed(cpu_per_event, sizeof cpu_per_event, cpu * 1e6 / (double)(delivered > 1 ? delivered : 1), 1);
     printf("{\"function\":\"%s\",\"subscribers\":%d,\"changes\":%d,\"slow\":%d,\"p50_ms\":%s,\"p99_ms\":%s,"
            "\"max_ms\":%s,\"missed\":%ld,\"evaluations_per_change\":%s,%s\"rss_kib_per_subscriber\":%s,"
-           "\"events_delivered\":%ld,\"seconds\":%s,\"cpu_us_per_event\":%s,\"errors\":%d}\n",
+           "\"events_delivered\":%ld,\"seconds\":%s,\"cpu_us_per_event\":%s,%s\"errors\":%d}\n",
            function, subscriber_count, changes, slow_count, p50, p99, max, missing, per_change, polling,
-           per_subscriber, delivered, seconds, cpu_per_event, errors);
+           per_subscriber, delivered, seconds, cpu_per_event, fanout, errors);
     fflush(stdout);
     int slow_closed = 0;
     for (int i = 0; i < slow_count; i++) slow_closed += slow[i].failed;

@@ -46,6 +46,7 @@ let package = Package(
     targets: [
         // C shims: system headers only.
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "CAffinity", path: "Sources/CAffinity"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3"),
 
         // Layers, bottom up.
@@ -54,7 +55,7 @@ let package = Package(
         library("RemoteFunctionsServer", ["RemoteFunctions"], resources: [.copy("Resources")]),
         library("RemoteFunctionsHTTPTransport", ["RemoteFunctionsServer", "RemoteFunctionsHTTP"]),
         library("RemoteFunctionsClient", ["RemoteFunctions", "RemoteFunctionsHTTP"]),
-        library("RemoteFunctionsLive", ["RemoteFunctions", "RemoteFunctionsServer"]),
+        library("RemoteFunctionsLive", ["RemoteFunctions", "RemoteFunctionsServer", "CAffinity"]),
         library("RemoteFunctionsSQLite", ["CSQLite"]),
         library("RemoteFunctionsTesting", ["RemoteFunctionsServer", "RemoteFunctionsClient", "RemoteFunctionsHTTPTransport"]),
 

@@ -17,9 +17,9 @@ struct LiveSubscriber: Sendable {
     /// waiting for any, and counts what the overflow policies did.
     ///
     /// A reader that serves its subscription without a task (a pushed stream) writes the value in
-    /// the push itself, so a large fan-out is spread over the processor's cores: worker threads
-    /// take chunks of subscribers in turn until none is left, which keeps them equally busy
-    /// whatever each subscriber costs. It returns once every subscriber has been pushed to, so a
+    /// the push itself, so a large fan-out is spread over the processor's cores: worker threads,
+    /// each bound to a core of its own for the fan-out, take chunks of subscribers in turn until
+    /// none is left, which keeps them equally busy whatever each subscriber costs. It returns once every subscriber has been pushed to, so a
     /// subscriber receives values in the order they were delivered.
     static func deliver(_ item: LiveItem, to subscribers: [LiveSubscriber], metrics: LiveMetrics) {
         let chunks = (subscribers.count + chunkSize - 1) / chunkSize
@@ -29,7 +29,10 @@ struct LiveSubscriber: Sendable {
             return
         }
         let claimed = AtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // Each worker on a core of its own (see ThreadAffinity), for this fan-out only.
+            let affinity = ThreadAffinity.bind(toProcessor: worker)
+            defer { affinity?.restore() }
             while true {
                 let chunk = claimed.next()
                 if chunk >= chunks { return }

@@ -19,8 +19,9 @@ struct LiveSubscriber: Sendable {
     /// A reader that serves its subscription without a task (a pushed stream) writes the value in
     /// the push itself, so a large fan-out is spread over the processor's cores: worker threads,
     /// each bound to a core of its own for the fan-out, take chunks of subscribers in turn until
-    /// none is left, which keeps them equally busy whatever each subscriber costs. It returns once every subscriber has been pushed to, so a
-    /// subscriber receives values in the order they were delivered.
+    /// none is left, which keeps them equally busy whatever each subscriber costs. It returns once
+    /// every subscriber has been pushed to, so a subscriber receives values in the order they were
+    /// delivered.
     static func deliver(_ item: LiveItem, to subscribers: [LiveSubscriber], metrics: LiveMetrics) {
         let chunks = (subscribers.count + chunkSize - 1) / chunkSize
         let workers = min(chunks, workerCount)

@@ -10,7 +10,7 @@
 /// the second worker on the first one's core (it wakes next to its waker) and leaves them there
 /// for tens of milliseconds while another core is half idle, or moves a worker mid-way to a core
 /// whose caches hold none of its subscribers; in the live benchmark (10 000 subscribers, two cores
-/// shared with the load client) such a change took 55–70 ms instead of 42–46. Binding worker *i*
+/// shared with the load client) such a change took 54–67 ms instead of 42–46. Binding worker *i*
 /// to the *i*-th processor the thread may use keeps the workers apart for the whole fan-out. The
 /// workers take chunks of subscribers in turn, so one whose core is busier simply takes fewer.
 ///

@@ -10,7 +10,6 @@ import Synchronization
 final class EventLoop: TaskExecutor {
     private struct State {
         var jobs: [UnownedJob] = []
-        var actions: [@Sendable () -> Void] = []
         var timers = TimerHeap()
         var sleeping = false
         var stopping = false
@@ -129,15 +128,9 @@ final class EventLoop: TaskExecutor {
         if wake { queue.wake() }
     }
 
-    /// Runs `action` on the loop thread soon, after the actions queued before it.
+    /// Runs `action` on the loop thread soon.
     func execute(_ action: @escaping @Sendable () -> Void) {
-        let wake = state.withLock { state -> Bool in
-            state.actions.append(action)
-            let wake = state.sleeping
-            state.sleeping = false
-            return wake
-        }
-        if wake { queue.wake() }
+        schedule(at: .now, action)
     }
 
     // MARK: Lifecycle
@@ -190,15 +183,12 @@ final class EventLoop: TaskExecutor {
                 let all = watched.withLock { Array($0.values) }
                 for handler in all { handler.checkDeadlines(now: now) }
             }
-            let (jobs, actions, expired) = state.withLock { state in
+            let (jobs, expired) = state.withLock { state in
                 state.sleeping = false
                 let jobs = state.jobs
                 state.jobs.removeAll(keepingCapacity: true)
-                let actions = state.actions
-                state.actions.removeAll(keepingCapacity: true)
-                return (jobs, actions, state.timers.popExpired(now: now))
+                return (jobs, state.timers.popExpired(now: now))
             }
-            for action in actions { action() }
             for action in expired { action() }
             for job in jobs { job.runSynchronously(on: executor) }
             let flushes = state.withLock { state in
@@ -209,7 +199,7 @@ final class EventLoop: TaskExecutor {
             for target in flushes { target.performDeferredFlush() }
             now = ContinuousClock.now
             let next = state.withLock { state -> Int32? in
-                if !state.jobs.isEmpty || !state.actions.isEmpty || !state.deferredFlushes.isEmpty { return 0 }
+                if !state.jobs.isEmpty || !state.deferredFlushes.isEmpty { return 0 }
                 if let deadline = state.timers.nextDeadline, deadline <= now { return 0 }
                 if state.stopping {
                     state.stopped = true

@@ -197,6 +197,14 @@ final class SocketChannel: EventHandler, DeferredFlushing {
         loop.watchDeadlines(self, id: state.registrationID)
     }
 
+    /// Output is queued that the socket did not take: starts the write-timeout clock unless it
+    /// runs already, and joins the deadline sweeps.
+    private func markWriteStalled(_ state: inout State) {
+        guard state.writeStalledSince == nil else { return }
+        state.writeStalledSince = .now
+        watchDeadlines(&state)
+    }
+
     func handle(_ event: ReadinessEvent) {
         var resumptions = Resumptions()
         state.withLock { state in
@@ -493,10 +501,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
             }
             if offset < bytes.count {
                 state.outbound.append(contentsOf: bytes[offset...])
-                if state.writeStalledSince == nil {
-                    state.writeStalledSince = .now
-                    watchDeadlines(&state)
-                }
+                markWriteStalled(&state)
                 state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
                 scheduleOutput(&state, onLoop: onLoop)
                 if state.closed { collectAll(&state, &resumptions) }
@@ -534,10 +539,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                 Self.append(head, skipping: &sent, to: &state.outbound)
                 Self.append(body, skipping: &sent, to: &state.outbound)
                 Self.append(tail, skipping: &sent, to: &state.outbound)
-                if state.writeStalledSince == nil {
-                    state.writeStalledSince = .now
-                    watchDeadlines(&state)
-                }
+                markWriteStalled(&state)
                 state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
                 // The socket took less than offered (or bytes were queued already): wait for it to
                 // drain rather than try again at the end of the loop iteration.
@@ -645,10 +647,7 @@ final class SocketChannel: EventHandler, DeferredFlushing {
                     state.outbound.append(contentsOf: bytes[offset..<end])
                 }
                 offset = end
-                if state.writeStalledSince == nil {
-                    state.writeStalledSince = .now
-                    watchDeadlines(&state)
-                }
+                markWriteStalled(&state)
                 state.maxBufferedBytes = max(state.maxBufferedBytes, state.outboundCount)
                 scheduleOutput(&state, onLoop: onLoop)
                 if state.closed {
